@@ -1,0 +1,81 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility clean
+
+help:
+	@echo "make run     install, migrate, load the demo school and serve http://$(HOST):$(PORT)"
+	@echo "make test    install, lint, check migrations, run the test suite"
+	@echo "make lint | format | typecheck | messages | schema | worker | bench | clean"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  网上党校 / Online party school"
+	@echo "  Site:   http://$(HOST):$(PORT)/"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
+	@echo "  API:    http://$(HOST):$(PORT)/api/v1/   (docs: /api/docs/, schema: /api/schema/)"
+	@echo "  Demo accounts (password dangxiao2026): admin, instructor, organizer, activist"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	@scripts/ensure-system-packages
+	$(MAKE) --no-print-directory lint migrations-check
+	$(PY) -m pytest -n auto
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
+schema: install
+	$(PY) manage.py spectacular --lang en --file schema/openapi.yaml
+
+worker: install
+	$(VENV)/bin/celery -A school worker --beat --loglevel INFO
+
+# Benchmarks print figures; they are not tests. They need the local PostgreSQL.
+bench: bench-exam bench-certificates bench-eligibility
+
+bench-exam: install
+	$(PY) bench/exam_day.py --learners $(or $(LEARNERS),200) --ramp $(or $(RAMP),30)
+
+bench-certificates: install
+	$(PY) bench/certificates.py --count $(or $(COUNT),50)
+
+bench-eligibility: install
+	$(PY) bench/eligibility.py --people $(or $(PEOPLE),50000)
+
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,280 @@
+"""Wagtail admin screens for training classes (培训班) and enrollments."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import Button
+from wagtail.admin.widgets.button import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from courses.models import Cohort, Enrollment
+from courses.selectors import cohort_progress
+from courses.services.learning import enroll_many, withdraw
+
+
+def can_manage(user, cohort: Cohort) -> bool:
+    return user.has_perm("courses.change_cohort") or cohort.managers.filter(pk=user.pk).exists()
+
+
+class CohortIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Marks"),
+                url=reverse("cohort_marks", args=[instance.pk]),
+                icon_name="table",
+                priority=16,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("Enroll learners"),
+                url=reverse("cohorts:enroll", args=[instance.pk]),
+                icon_name="group",
+                priority=15,
+            )
+        )
+        return buttons
+
+
+class CohortEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                _("Enroll learners"),
+                url=reverse("cohorts:enroll", args=[self.object.pk]),
+                icon_name="group",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class CohortInspectView(InspectView):
+    template_name = "courses/admin/cohort_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["learners"] = cohort_progress(self.object)
+        context["enroll_url"] = reverse("cohorts:enroll", args=[self.object.pk])
+        return context
+
+
+class EnrollForm(forms.Form):
+    numbers = forms.CharField(
+        label=_("Student or staff numbers"),
+        widget=forms.Textarea(attrs={"rows": 10, "placeholder": "2023010101\n2023010102"}),
+        help_text=_("One per line, or separated by commas, spaces or 、."),
+    )
+
+    def clean_numbers(self):
+        text = self.cleaned_data["numbers"]
+        for separator in ",，、;；\t ":
+            text = text.replace(separator, "\n")
+        numbers = [line.strip() for line in text.splitlines() if line.strip()]
+        if not numbers:
+            raise forms.ValidationError(_("Enter at least one number."))
+        if len(numbers) > 2000:
+            raise forms.ValidationError(_("At most 2000 numbers at a time."))
+        return numbers
+
+
+class CohortEnrollView(WagtailAdminTemplateMixin, FormView):
+    """Enroll learners in a class by pasting their numbers; says who was enrolled and who not."""
+
+    form_class = EnrollForm
+    template_name = "courses/admin/cohort_enroll.html"
+    header_icon = "group"
+
+    def dispatch(self, request, pk):
+        self.cohort = get_object_or_404(Cohort, pk=pk)
+        if not can_manage(request.user, self.cohort):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Enroll learners in %(cohort)s") % {"cohort": self.cohort}
+
+    def form_valid(self, form):
+        result = enroll_many(
+            self.cohort, usernames=form.cleaned_data["numbers"], actor=self.request.user
+        )
+        messages.success(
+            self.request,
+            _("%(enrolled)d enrolled, %(already)d already in the class.")
+            % {"enrolled": len(result.enrolled), "already": len(result.already)},
+        )
+        return self.render_to_response(self.get_context_data(form=form, result=result))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cohort=self.cohort, **kwargs)
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Training classes")
+    url_prefix = "cohorts"
+    name = "cohorts"
+    form_fields = [
+        "course",
+        "name",
+        "starts_on",
+        "ends_on",
+        "required_hours",
+        "description",
+        "managers",
+    ]
+    list_display = ["name", "course", "starts_on", "ends_on"]
+    list_filter = ["course"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    index_view_class = CohortIndexView
+    edit_view_class = CohortEditView
+    inspect_view_class = CohortInspectView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("enroll/<int:pk>/", CohortEnrollView.as_view(), name="enroll"),
+        ]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class WithdrawView(WagtailAdminTemplateMixin, FormView):
+    form_class = WithdrawForm
+    template_name = "courses/admin/withdraw.html"
+    header_icon = "user"
+
+    def dispatch(self, request, pk):
+        self.enrollment = get_object_or_404(
+            Enrollment.objects.select_related("user", "course", "cohort"), pk=pk
+        )
+        cohort = self.enrollment.cohort
+        if not (
+            request.user.has_perm("courses.view_enrollment")
+            or (cohort and can_manage(request.user, cohort))
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Withdraw %(learner)s from %(course)s") % {
+            "learner": self.enrollment.user,
+            "course": self.enrollment.course.title,
+        }
+
+    def form_valid(self, form):
+        withdraw(self.enrollment, actor=self.request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            self.request,
+            _("%(learner)s has been withdrawn; the study record is kept.")
+            % {"learner": self.enrollment.user},
+        )
+        return redirect("enrollments:index")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(enrollment=self.enrollment, **kwargs)
+
+
+class EnrollmentIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = [b for b in super().get_list_more_buttons(instance)]
+        if instance.is_active:
+            buttons.append(
+                MenuItem(
+                    _("Withdraw"),
+                    url=reverse("enrollments:withdraw", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=40,
+                )
+            )
+            buttons.append(
+                MenuItem(
+                    _("Issue a certificate"),
+                    url=reverse("certificates:issue", args=[instance.pk]),
+                    icon_name="doc-full-inverse",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
+class ListOnlyPolicy(ModelPermissionPolicy):
+    """Enrollments change only through the learning services (enroll, withdraw), never by a form."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change", "delete"} and super().user_has_permission(
+            user, action
+        )
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class EnrollmentViewSet(ModelViewSet):
+    """Enrollments are made by enrolling (site, API, classes), never typed in: list and export only."""
+
+    model = Enrollment
+    permission_policy = ListOnlyPolicy(Enrollment)
+    copy_view_enabled = False
+    icon = "user"
+    menu_label = _("Enrollments")
+    url_prefix = "enrollments"
+    name = "enrollments"
+    form_fields = ["withdrawal_reason"]
+    list_display = [
+        Column("user", label=_("learner"), accessor="user"),
+        "course",
+        "cohort",
+        "status",
+        "enrolled_at",
+    ]
+    list_filter = ["status", "cohort", "course"]
+    search_fields = ["user__username", "user__full_name"]
+    # Exported columns, with the heading each gets in the spreadsheet.
+    export_headings = {
+        "user.username": _("student or staff number"),
+        "user.full_name": _("name"),
+        "course.title": _("course"),
+        "cohort_name": _("cohort"),
+    }
+    list_export = [
+        "user.username",
+        "user.full_name",
+        "course.title",
+        "cohort_name",
+        "status",
+        "enrolled_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ]
+    export_filename = "enrollments"
+    index_view_class = EnrollmentIndexView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("withdraw/<int:pk>/", WithdrawView.as_view(), name="withdraw"),
+        ]
+
+
+class TrainingGroup(ModelViewSetGroup):
+    menu_label = _("Training")
+    menu_icon = "group"
+    menu_order = 250
+    items = (CohortViewSet, EnrollmentViewSet)

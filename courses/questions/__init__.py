@@ -1,0 +1,2 @@
+"""Question formats: parsing GIFT, Moodle XML and the Excel template into one plain shape
+(``types``), and writing the Excel template. Pure modules: files in, plain values out."""

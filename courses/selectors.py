@@ -1,0 +1,355 @@
+"""Reads of the curriculum that are more than a one-line query."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from cms.search import query_terms, query_words
+from courses import completion
+from courses.models import (
+    Attempt,
+    CompletionPolicy,
+    CoursePage,
+    Enrollment,
+    Exam,
+    LessonPage,
+    LessonProgress,
+    ReflectionEssay,
+)
+from courses.progress import CourseProgress, LessonFacts, ProgressFacts, course_progress
+
+MAX_SEARCH_RESULTS = 200
+
+
+@dataclass
+class SearchHit:
+    page: CoursePage | LessonPage
+    course: CoursePage | None  # for a lesson, the course it belongs to
+
+
+def search_curriculum(query: str) -> list[SearchHit]:
+    """Published, public courses and lessons matching every word of ``query``, courses first.
+
+    The query is segmented like the index (cms/search.py): the database finds the pages
+    with all of its terms, and of those the pages that contain every word of the query as
+    written are kept. Drafts are never searched: only the live pages are.
+    """
+    terms, words = query_terms(query), query_words(query)
+    if not terms:
+        return []
+    text = " ".join(terms)
+    courses = [
+        course
+        for course in CoursePage.objects.live()
+        .public()
+        .search(text, operator="and")[:MAX_SEARCH_RESULTS]
+        if course.contains_words(words)
+    ]
+    lessons = [
+        lesson
+        for lesson in LessonPage.objects.live()
+        .public()
+        .search(text, operator="and")[:MAX_SEARCH_RESULTS]
+        if lesson.contains_words(words)
+    ]
+    # One query for the courses of all the lessons found, rather than one per lesson.
+    parents = {
+        course.path: course
+        for course in CoursePage.objects.filter(
+            path__in={lesson.path[: -LessonPage.steplen] for lesson in lessons}
+        )
+    }
+    hits = [SearchHit(course, None) for course in courses]
+    hits += [
+        SearchHit(lesson, parents.get(lesson.path[: -LessonPage.steplen])) for lesson in lessons
+    ]
+    return hits[:MAX_SEARCH_RESULTS]
+
+
+def lesson_facts(lesson: LessonPage) -> LessonFacts:
+    return LessonFacts(
+        lesson.pk,
+        lesson.min_study_minutes * 60_000,
+        lesson.video_duration if lesson.video_id else None,
+    )
+
+
+def progress_facts(progress: LessonProgress) -> ProgressFacts:
+    return ProgressFacts(
+        progress.studied_ms, progress.video_watched_ms, progress.video_reached_end, visited=True
+    )
+
+
+@dataclass
+class LessonRow:
+    lesson: LessonPage
+    state: str
+    studied_ms: int
+    required_ms: int
+
+
+@dataclass
+class EnrollmentProgress:
+    enrollment: Enrollment
+    progress: CourseProgress
+    lessons: list[LessonRow]
+    next_lesson: LessonPage | None
+
+
+def _lessons_of(courses: list[CoursePage]) -> dict[str, list[LessonPage]]:
+    """Live lessons of several courses in one query, in course order, keyed by course path."""
+    if not courses:
+        return {}
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    lessons: dict[str, list[LessonPage]] = {course.path: [] for course in courses}
+    for lesson in LessonPage.objects.live().filter(condition).order_by("path"):
+        lessons[lesson.path[: -LessonPage.steplen]].append(lesson)
+    return lessons
+
+
+def _progress_of(user, lessons: list[LessonPage]) -> dict[int, LessonProgress]:
+    rows = LessonProgress.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
+    return {row.lesson_id: row for row in rows}
+
+
+def _enrollment_progress(
+    enrollment: Enrollment, lessons: list[LessonPage], rows: dict[int, LessonProgress]
+):
+    facts = [lesson_facts(lesson) for lesson in lessons]
+    visited = [rows[lesson.pk] for lesson in lessons if lesson.pk in rows]
+    last_visited = max(visited, key=lambda row: row.last_visited_at).lesson_id if visited else None
+    course = enrollment.course
+    progress = course_progress(
+        facts,
+        {lesson_id: progress_facts(row) for lesson_id, row in rows.items()},
+        hours_worth=course.study_hours,
+        hours_required=enrollment.cohort.hours_required
+        if enrollment.cohort
+        else course.study_hours,
+        last_visited_lesson_id=last_visited,
+    )
+    by_id = {lesson.pk: lesson for lesson in lessons}
+    return EnrollmentProgress(
+        enrollment=enrollment,
+        progress=progress,
+        lessons=[
+            LessonRow(
+                lesson,
+                progress.states[lesson.pk],
+                rows[lesson.pk].studied_ms if lesson.pk in rows else 0,
+                fact.required_ms,
+            )
+            for lesson, fact in zip(lessons, facts, strict=True)
+        ],
+        next_lesson=by_id.get(progress.next_lesson_id) if progress.next_lesson_id else None,
+    )
+
+
+def enrollments_with_progress(user, *, include_withdrawn: bool = False) -> list[EnrollmentProgress]:
+    """The learner's enrollments, newest first, each with its progress. Four queries in all."""
+    query = Enrollment.objects.filter(user=user).select_related("course", "cohort")
+    if not include_withdrawn:
+        query = query.filter(status=Enrollment.Status.ACTIVE)
+    enrollments = list(query.order_by("-enrolled_at"))
+
+    lessons_by_course = _lessons_of([e.course for e in enrollments])
+    all_lessons = [lesson for lessons in lessons_by_course.values() for lesson in lessons]
+    rows = _progress_of(user, all_lessons)
+    return [_enrollment_progress(e, lessons_by_course[e.course.path], rows) for e in enrollments]
+
+
+def enrollment_progress(user, course: CoursePage) -> EnrollmentProgress | None:
+    """The learner's enrollment in ``course`` with its progress, or None when not enrolled."""
+    enrollment = (
+        Enrollment.objects.filter(user=user, course=course)
+        .select_related("course", "cohort")
+        .first()
+    )
+    if enrollment is None:
+        return None
+    lessons = _lessons_of([enrollment.course])[enrollment.course.path]
+    return _enrollment_progress(enrollment, lessons, _progress_of(user, lessons))
+
+
+@dataclass
+class LessonStudy:
+    """A learner's study of one lesson, for the lesson page."""
+
+    enrollment: Enrollment
+    studied_ms: int
+    required_ms: int
+    video_watched_ms: int
+    completed: bool
+
+
+def lesson_study(user, lesson: LessonPage) -> LessonStudy | None:
+    """The learner's progress in ``lesson`` if they are actively enrolled in its course, else None."""
+    enrollment = (
+        Enrollment.objects.filter(
+            user=user,
+            status=Enrollment.Status.ACTIVE,
+            course__in=CoursePage.objects.parent_of(lesson),
+        )
+        .select_related("course")
+        .first()
+    )
+    if enrollment is None:
+        return None
+    row = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    return LessonStudy(
+        enrollment=enrollment,
+        studied_ms=row.studied_ms if row else 0,
+        required_ms=lesson.min_study_minutes * 60_000,
+        video_watched_ms=row.video_watched_ms if row else 0,
+        completed=bool(row and row.completed_at),
+    )
+
+
+@dataclass
+class LearnerProgress:
+    enrollment: Enrollment
+    progress: CourseProgress
+
+
+def cohort_progress(cohort) -> list[LearnerProgress]:
+    """Every learner of a cohort with their progress, for organizers. Three queries in all."""
+    enrollments = list(
+        cohort.enrollments.select_related("user", "course").order_by("user__username")
+    )
+    lessons = _lessons_of([cohort.course])[cohort.course.path]
+    facts = [lesson_facts(lesson) for lesson in lessons]
+    rows: dict[int, dict[int, LessonProgress]] = {}
+    for row in LessonProgress.objects.filter(
+        lesson__in=[lesson.pk for lesson in lessons], user__in=[e.user_id for e in enrollments]
+    ):
+        rows.setdefault(row.user_id, {})[row.lesson_id] = row
+    return [
+        LearnerProgress(
+            enrollment,
+            course_progress(
+                facts,
+                {
+                    lesson_id: progress_facts(row)
+                    for lesson_id, row in rows.get(enrollment.user_id, {}).items()
+                },
+                hours_worth=cohort.course.study_hours,
+                hours_required=cohort.hours_required,
+            ),
+        )
+        for enrollment in enrollments
+    ]
+
+
+@dataclass
+class ExamCard:
+    exam: Exam
+    attempts: list[Attempt]
+    open_attempt: Attempt | None
+    best: Attempt | None
+
+
+def exams_for(user) -> dict[int, list[ExamCard]]:
+    """Published exams of the learner's active courses, keyed by course id, with their attempts."""
+    course_ids = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
+        "course"
+    )
+    exams = list(Exam.objects.filter(is_published=True, course__in=course_ids).order_by("opens_at"))
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(user=user, exam__in=exams).order_by("number"):
+        attempts.setdefault(attempt.exam_id, []).append(attempt)
+    cards: dict[int, list[ExamCard]] = {}
+    for exam in exams:
+        mine = attempts.get(exam.pk, [])
+        graded = [a for a in mine if a.score is not None]  # score is set on every one of these
+        cards.setdefault(exam.course_id, []).append(
+            ExamCard(
+                exam=exam,
+                attempts=mine,
+                open_attempt=next((a for a in mine if a.is_open), None),
+                best=max(graded, key=lambda a: a.score or 0) if graded else None,
+            )
+        )
+    return cards
+
+
+# --- Completion -----------------------------------------------------------------------------------
+
+
+def policy_for(enrollment: Enrollment) -> CompletionPolicy | None:
+    """The class's own completion policy if it has one, else the course's; None: no certificate."""
+    if enrollment.cohort_id:
+        policy = (
+            CompletionPolicy.objects.filter(cohort_id=enrollment.cohort_id)
+            .select_related("exam")
+            .first()
+        )
+        if policy:
+            return policy
+    return (
+        CompletionPolicy.objects.filter(course_id=enrollment.course_id, cohort__isnull=True)
+        .select_related("exam")
+        .first()
+    )
+
+
+def completion_facts(enrollment: Enrollment, policy: CompletionPolicy) -> completion.Facts:
+    progress = enrollment_progress(enrollment.user, enrollment.course)
+    best: Attempt | None = None
+    if policy.exam_id:
+        graded = Attempt.objects.filter(
+            exam_id=policy.exam_id, user_id=enrollment.user_id, status=Attempt.Status.GRADED
+        )
+        best = max(
+            graded, key=lambda a: (a.score or 0) / a.max_score if a.max_score else 0, default=None
+        )
+    essay = ReflectionEssay.objects.filter(enrollment=enrollment).first()
+    return completion.Facts(
+        lessons_done=progress.progress.lessons_done if progress else 0,
+        lessons_total=progress.progress.lessons_total if progress else 0,
+        hours_earned=progress.progress.hours_earned if progress else Decimal(0),
+        exam_percent=(
+            (best.score / best.max_score * 100).quantize(Decimal("0.1"))
+            if best is not None and best.score is not None and best.max_score
+            else None
+        ),
+        exam_passed=bool(best and best.passed),
+        attendance=enrollment.attendance_score,
+        essay_submitted=essay is not None,
+        essay_score=essay.score if essay else None,
+        signed_off=enrollment.signed_off_at is not None,
+    )
+
+
+def completion_rules(enrollment: Enrollment, policy: CompletionPolicy) -> completion.Rules:
+    required = policy.min_study_hours
+    if required is None:
+        required = (
+            enrollment.cohort.hours_required if enrollment.cohort else enrollment.course.study_hours
+        )
+    return completion.Rules(
+        require_lessons=policy.require_lessons,
+        min_hours=required,
+        has_exam=policy.exam_id is not None,
+        require_exam_pass=policy.require_exam_pass,
+        weighted_grade=policy.weighted_grade,
+        exam_weight=policy.exam_weight,
+        attendance_weight=policy.attendance_weight,
+        essay_weight=policy.essay_weight,
+        pass_mark=policy.pass_mark,
+        require_essay=policy.require_essay,
+        essay_pass_mark=policy.essay_pass_mark,
+        require_signoff=policy.require_signoff,
+    )
+
+
+def completion_status(enrollment: Enrollment) -> completion.Evaluation | None:
+    """Each condition of the enrollment's completion policy, met or not; None without a policy."""
+    policy = policy_for(enrollment)
+    if policy is None:
+        return None
+    return completion.evaluate(
+        completion_rules(enrollment, policy), completion_facts(enrollment, policy)
+    )

@@ -1,0 +1,35 @@
+"""Celery tasks: thin, idempotent wrappers over services. They take ids and re-fetch."""
+
+from celery import shared_task
+
+from courses.models import Certificate, Enrollment
+from courses.services import certificates, exams
+
+
+@shared_task(acks_late=True)
+def close_overdue_exam_attempts() -> int:
+    """Close and grade attempts whose time is up (Celery beat, every minute). Safe to repeat
+    and to run on several workers: each attempt is closed under its row lock, once."""
+    return exams.close_overdue_attempts()
+
+
+@shared_task(acks_late=True)
+def check_completion(enrollment_id: int) -> None:
+    """Issue the certificate if the enrollment now meets its completion policy."""
+    enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
+    if enrollment is not None:
+        certificates.issue_if_complete(enrollment)
+
+
+@shared_task(acks_late=True)
+def sweep_completions() -> int:
+    """Catch any completion whose event was missed (Celery beat, every ten minutes)."""
+    return certificates.sweep_completions()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def render_certificate(certificate_id: int) -> None:
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or certificate.rendered_at:
+        return
+    certificates.render_certificate_files(certificate)

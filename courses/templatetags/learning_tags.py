@@ -1,0 +1,32 @@
+"""The learner's own state on curriculum pages (Wagtail serves those pages; this adds the person)."""
+
+from django import template
+from django.conf import settings
+
+from courses.selectors import enrollment_progress, lesson_study
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def my_enrollment(context, course):
+    """The signed-in learner's enrollment in ``course`` with progress, or None."""
+    user = context["request"].user
+    return enrollment_progress(user, course) if user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def my_study(context, lesson):
+    """The signed-in learner's study of ``lesson`` (None when they are not enrolled in its course)."""
+    user = context["request"].user
+    return lesson_study(user, lesson) if user.is_authenticated else None
+
+
+@register.simple_tag
+def heartbeat_seconds() -> int:
+    return settings.STUDY_HEARTBEAT_SECONDS
+
+
+@register.filter
+def minutes(milliseconds: int) -> int:
+    return int(milliseconds // 60_000)

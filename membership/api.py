@@ -1,0 +1,228 @@
+"""The membership API: people (scoped to the user), their eligibility, and roster import."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from membership.eligibility.packs import UnknownPack, available_packs
+from membership.models import Person, Stage
+from membership.selectors import (
+    ASSESSMENT_OVERDUE,
+    ELIGIBLE,
+    MISSING_ONLY_TRAINING,
+    default_pack_id,
+    eligibility_of,
+    filter_people,
+    people_visible_to,
+)
+from membership.services.roster import import_roster
+from school.exceptions import DomainError
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    student_number = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.full_name")
+    organization = serializers.CharField(source="organization.name")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "student_number",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "college",
+            "grade",
+            "class_name",
+            "is_league_member",
+            "organization",
+            "stage",
+        ]
+
+
+class CheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    met = serializers.BooleanField()
+    label = serializers.CharField()
+    article = serializers.CharField()
+    evidence = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    severity = serializers.ChoiceField(choices=["blocking", "warning"])
+    certain = serializers.BooleanField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    stage = serializers.CharField()
+    next_stage = serializers.CharField(allow_null=True)
+    on = serializers.DateField()
+    rules = serializers.CharField()
+    eligible = serializers.BooleanField()
+    checks = CheckSerializer(many=True)
+
+
+class BadParameter(DomainError):
+    code = "invalid_parameter"
+
+
+def parse_day(value: str | None, name: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(
+            _("%(name)s must be a date written as YYYY-MM-DD.") % {"name": name}
+        ) from None
+
+
+LISTS = {
+    "eligible_on": ELIGIBLE,
+    "missing_only_training_on": MISSING_ONLY_TRAINING,
+    "assessment_overdue_on": ASSESSMENT_OVERDUE,
+}
+
+
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """People in development, as far as the user may see them: organizers their organizations'
+    subtrees, learners only themselves. Anyone else's record is 404."""
+
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        people = people_visible_to(self.request.user).order_by("user__username")
+        number = self.request.query_params.get("student_number")
+        if number:
+            people = people.filter(user__username=number.strip())
+        stage = self.request.query_params.get("stage")
+        if stage:
+            if stage not in Stage.values:
+                raise BadParameter(
+                    _("Unknown stage. Use one of: %(stages)s.")
+                    % {"stages": ", ".join(Stage.values)}
+                )
+            people = people.filter(stage=stage)
+        return people
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "student_number",
+                str,
+                description="Only the person with this student or staff number.",
+            ),
+            OpenApiParameter("stage", str, description="Only people at this stage."),
+            *[
+                OpenApiParameter(
+                    name,
+                    datetime.date,
+                    description=f"Only people on the list “{which}” on this date.",
+                )
+                for name, which in LISTS.items()
+            ],
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        for name, which in LISTS.items():
+            day = parse_day(request.query_params.get(name), name)
+            if day:
+                people = filter_people(self.get_queryset(), which, on=day)
+                page = self.paginate_queryset(people)
+                return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "on", datetime.date, description="The date to check (default: today)."
+            ),
+            OpenApiParameter("rules", str, description="The rule pack (default: the site's)."),
+        ],
+        responses=EligibilitySerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        """The next stage, whether the person is ready for it on the date, and every check."""
+        person = self.get_object()
+        on = parse_day(request.query_params.get("on"), "on") or timezone.localdate()
+        pack_id = request.query_params.get("rules") or default_pack_id()
+        try:
+            result = eligibility_of(person, on=on, pack_id=pack_id)
+        except UnknownPack:
+            raise BadParameter(
+                _("Unknown rule pack. Use one of: %(packs)s.")
+                % {"packs": ", ".join(p.id for p in available_packs())}
+            ) from None
+        return Response(
+            EligibilitySerializer(
+                {
+                    "person": person.pk,
+                    "stage": result.stage,
+                    "next_stage": result.next_stage,
+                    "on": result.on,
+                    "rules": result.rules,
+                    "eligible": result.eligible,
+                    "checks": result.checks,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "RosterUpload",
+            {"file": serializers.FileField(), "dry_run": serializers.BooleanField(default=False)},
+        ),
+        responses=inline_serializer(
+            "RosterImportResult",
+            {
+                "created": serializers.IntegerField(),
+                "updated": serializers.IntegerField(),
+                "errors": serializers.ListField(
+                    child=inline_serializer(
+                        "RosterError",
+                        {
+                            "row": serializers.IntegerField(),
+                            "column": serializers.CharField(),
+                            "message": serializers.CharField(),
+                        },
+                    )
+                ),
+                "unknown_columns": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_(self, request):
+        """Import an .xlsx or .csv roster (发展党员台账). With any error nothing is imported;
+        importing the same file again changes nothing."""
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise BadParameter(_("Attach the roster as “file”."))
+        dry_run = str(request.data.get("dry_run", "")).lower() in {"1", "true", "yes", "on"}
+        result = import_roster(upload.name, upload.read(), actor=request.user, dry_run=dry_run)
+        return Response(
+            {
+                "created": result.created,
+                "updated": result.updated,
+                "errors": [
+                    {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+                ],
+                "unknown_columns": result.unknown_columns,
+            },
+            status=400 if result.errors else 200,
+        )

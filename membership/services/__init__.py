@@ -1,0 +1,233 @@
+"""Writes to the membership records. Each function is one business operation in a transaction."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from membership import records
+from membership.details import details_problems
+from membership.eligibility.engine import Eligibility, meeting_problems
+from membership.models import DevelopmentRecord, Organization, Person, Stage, StageChange
+from membership.selectors import eligibility_of, sees_everyone
+from school.exceptions import Conflict, DomainError, Forbidden
+
+IMPORTED = _("Imported from a historical roster; the gates were not checked.")
+
+
+class OrganizationKindNotAllowed(DomainError):
+    code = "organization_kind_not_allowed"
+
+
+class StageChangeRefused(DomainError):
+    code = "stage_change_refused"
+
+
+class StageGateNotMet(Conflict):
+    """The next stage's checks are not all met. ``extra["checks"]`` lists the unmet ones."""
+
+    code = "stage_gate_not_met"
+    default_detail = _("Not every condition for the next stage is met.")
+
+
+class OverrideNotAllowed(Forbidden):
+    code = "override_not_allowed"
+    default_detail = _(
+        "Only the party committee's administrators may record a move whose checks are unmet."
+    )
+
+
+class InvalidRecord(DomainError):
+    code = "invalid_record"
+
+
+def add_organization(
+    parent: Organization | None, *, name: str, kind: str, **fields
+) -> Organization:
+    """Add a node to the organization tree, under ``parent`` (or as a new top-level committee).
+
+    Refuses shapes the party's structure does not have, e.g. a branch under a party group.
+    """
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in Organization.ALLOWED_PARENTS[Organization.Kind(kind)]:
+        raise OrganizationKindNotAllowed(
+            _("A %(kind)s cannot sit under %(parent)s.")
+            % {
+                "kind": Organization.Kind(kind).label,
+                "parent": parent.name if parent else _("the top of the tree"),
+            }
+        )
+    node = Organization(name=name, kind=kind, **fields)
+    return parent.add_child(instance=node) if parent else Organization.add_root(instance=node)
+
+
+def _check_record(kind: str, occurred_on: datetime.date, details: dict) -> None:
+    problems = details_problems(kind, details)
+    if occurred_on > timezone.localdate():
+        problems.append(str(_("The date is in the future.")))
+    if problems:
+        raise InvalidRecord("；".join(problems))
+
+
+@transaction.atomic
+def add_record(
+    person: Person,
+    *,
+    kind: str,
+    occurred_on: datetime.date,
+    details: dict | None = None,
+    actor: User | None,
+    source: str = DevelopmentRecord.Source.ENTERED,
+) -> DevelopmentRecord:
+    """Add a dated record to the person's development file. Not idempotent: each call is a new
+    record. Decisions that move a person to another stage go through ``record_stage_change``."""
+    details = details or {}
+    if kind in records.DECISION_FOR_STAGE.values():
+        raise InvalidRecord(
+            _("Record this decision as a stage change, so its conditions are checked.")
+        )
+    _check_record(kind, occurred_on, details)
+    return DevelopmentRecord.objects.create(
+        person=person,
+        kind=kind,
+        occurred_on=occurred_on,
+        details=details,
+        recorded_by=actor,
+        source=source,
+    )
+
+
+@transaction.atomic
+def correct_record(
+    record: DevelopmentRecord,
+    *,
+    occurred_on: datetime.date,
+    details: dict | None = None,
+    actor: User,
+    reason: str,
+) -> DevelopmentRecord:
+    """Correct a record: a new record of the same kind supersedes it, with the reason. The old
+    one stays in the file. Locks the record, so it is corrected once."""
+    if not reason.strip():
+        raise InvalidRecord(_("Say why the record is corrected."))
+    record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
+    if DevelopmentRecord.objects.filter(supersedes=record).exists():
+        raise InvalidRecord(_("This record has already been corrected; correct the newer one."))
+    details = record.details if details is None else details
+    _check_record(record.kind, occurred_on, details)
+    return DevelopmentRecord.objects.create(
+        person=record.person,
+        kind=record.kind,
+        occurred_on=occurred_on,
+        details=details,
+        recorded_by=actor,
+        supersedes=record,
+        correction_reason=reason.strip(),
+    )
+
+
+def unmet_checks(result: Eligibility) -> list[dict]:
+    return [
+        {
+            "code": c.code,
+            "label": c.label,
+            "evidence": c.evidence,
+            "article": c.article,
+            "due_on": c.due_on.isoformat() if c.due_on else None,
+        }
+        for c in result.checks
+        if c.severity == "blocking" and not c.met
+    ]
+
+
+@transaction.atomic
+def record_stage_change(
+    person: Person,
+    *,
+    to_stage: str,
+    effective_on: datetime.date,
+    actor: User | None,
+    details: dict | None = None,
+    basis: str = "",
+    note: str = "",
+    override_reason: str = "",
+    imported: bool = False,
+    pack_id: str | None = None,
+) -> StageChange:
+    """Record the decision that moves ``person`` to ``to_stage`` on ``effective_on``.
+
+    Locks the person row, so two organizers recording at once cannot both move the same
+    person. The move must be to the next stage, on or after the previous move; every blocking
+    check of the next stage must be met on ``effective_on`` (``StageGateNotMet`` lists the
+    unmet ones) and a branch meeting's record must be valid — unless a school administrator
+    overrides with a written reason, which is kept. Imported history (``imported``) is
+    recorded as such, unchecked. Writes the decision record and the stage change together.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    details = details or {}
+    last = person.stage_changes.order_by("-effective_on", "-recorded_at").first()
+    expected = Stage(person.stage).next() if last else Stage.APPLICANT
+    if to_stage != expected:
+        raise StageChangeRefused(
+            _("%(person)s is %(stage)s; the next stage is %(next)s, not %(asked)s.")
+            % {
+                "person": person,
+                "stage": person.get_stage_display(),
+                "next": expected.label if expected else _("none"),
+                "asked": Stage(to_stage).label,
+            }
+        )
+    if last and effective_on < last.effective_on:
+        raise StageChangeRefused(
+            _("The date %(date)s is before the previous stage change on %(previous)s.")
+            % {"date": effective_on, "previous": last.effective_on}
+        )
+    decision_kind = records.DECISION_FOR_STAGE[to_stage]
+    _check_record(decision_kind, effective_on, details)
+
+    override_reason = override_reason.strip()
+    if not imported:
+        problems = []
+        if decision_kind in (records.ADMISSION_MEETING, records.FULL_MEMBERSHIP_MEETING):
+            problems = meeting_problems(details)
+        result = eligibility_of(person, on=effective_on, pack_id=pack_id)
+        unmet = unmet_checks(result)
+        if unmet or problems:
+            if not override_reason:
+                detail = "；".join([c["label"] for c in unmet] + problems)
+                raise StageGateNotMet(
+                    _("Not every condition is met: %(unmet)s") % {"unmet": detail},
+                    extra={"checks": unmet, "meeting_problems": problems},
+                )
+            if actor is None or not sees_everyone(actor):
+                raise OverrideNotAllowed()
+        else:
+            override_reason = ""  # nothing was overridden
+
+    else:
+        override_reason = str(IMPORTED)
+
+    decision = DevelopmentRecord.objects.create(
+        person=person,
+        kind=decision_kind,
+        occurred_on=effective_on,
+        details=details,
+        recorded_by=actor,
+        source=DevelopmentRecord.Source.IMPORTED if imported else DevelopmentRecord.Source.ENTERED,
+    )
+    change = StageChange.objects.create(
+        person=person,
+        from_stage=person.stage if last else "",
+        to_stage=to_stage,
+        effective_on=effective_on,
+        basis=basis,
+        note=note,
+        recorded_by=actor,
+        decision=decision,
+        override_reason=override_reason,
+    )
+    person.stage = to_stage
+    person.save(update_fields=["stage"])
+    return change

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
+from wagtail.documents import urls as wagtaildocs_urls
+
+from accounts.admin_views import AccountView
+from courses import views as course_views
+from school import views
+
+urlpatterns = [
+    # Before Wagtail's admin URLs, so our account page (one full name) replaces its own.
+    path("admin/account/", require_admin_access(AccountView.as_view())),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("school.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("accounts/", include("accounts.urls")),
+    path("search/", course_views.search, name="search"),
+    path("learning/", include("courses.urls")),
+    path("verify/", course_views.verify, name="verify"),
+    path("verify/public-key.pem", course_views.public_key, name="verify-public-key"),
+    path("verify/<str:serial>/", course_views.verify_serial, name="verify-serial"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

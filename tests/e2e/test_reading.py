@@ -1,0 +1,30 @@
+from selenium.webdriver.common.by import By
+
+from tests.e2e.test_home import click_and_wait
+
+
+def test_a_lesson_reads_comfortably_on_a_phone(phone, live_server, demo_school):
+    phone.get(live_server.url + "/courses/activist-training/history/")
+
+    assert phone.find_element(By.TAG_NAME, "h1").text == "党的光辉历程"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
+    image = phone.find_element(By.CSS_SELECTOR, ".figure img")
+    # The browser picked a rendition no wider than it needs, and it fits the screen.
+    assert phone.execute_script("return arguments[0].getBoundingClientRect().width", image) <= 375
+    assert "width-800" in image.get_attribute("currentSrc") or "width-400" in image.get_attribute(
+        "currentSrc"
+    )
+    font_size = phone.execute_script(
+        "return parseFloat(getComputedStyle(document.querySelector('.article p')).fontSize)"
+    )
+    assert font_size >= 16
+
+
+def test_searching_from_the_home_page_finds_the_lesson(phone, live_server, demo_school):
+    phone.get(live_server.url + "/")
+    phone.find_element(By.NAME, "q").send_keys("发展党员")
+    click_and_wait(phone, phone.find_element(By.CSS_SELECTOR, ".search-form button"))
+
+    titles = [element.text for element in phone.find_elements(By.CLASS_NAME, "item__title")]
+    assert "发展党员的基本程序" in titles
+    assert "如何写好思想汇报" not in titles

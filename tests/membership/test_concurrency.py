@@ -1,0 +1,83 @@
+"""Organizers working at once on the same file: PostgreSQL row locks keep every write single."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from membership import records
+from membership.models import DevelopmentRecord, Person, Stage, StageChange
+from membership.services import (
+    InvalidRecord,
+    StageChangeRefused,
+    correct_record,
+    record_stage_change,
+)
+from membership.services.roster import import_roster
+from tests.concurrency import run_at_once
+from tests.membership.test_roster_import import ROWS, csv_bytes
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def refused_or(work, *errors):
+    def attempt(n):
+        try:
+            return work(n)
+        except errors:
+            return None
+
+    return attempt
+
+
+def test_two_organizers_recording_the_same_decision_move_the_person_once(
+    activist, branch_organizer
+):
+    def decide(n):
+        return record_stage_change(
+            Person.objects.get(pk=activist.pk),
+            to_stage=Stage.CANDIDATE,
+            effective_on=datetime.date(2026, 3, 20),
+            actor=branch_organizer,
+            pack_id="cpc-2014",
+        )
+
+    results = run_at_once(4, refused_or(decide, StageChangeRefused))
+    assert sum(result is not None for result in results) == 1
+    assert StageChange.objects.filter(person=activist, to_stage=Stage.CANDIDATE).count() == 1
+    assert (
+        DevelopmentRecord.objects.filter(person=activist, kind=records.CANDIDATE_DECISION).count()
+        == 1
+    )
+    activist.refresh_from_db()
+    assert activist.stage == Stage.CANDIDATE
+
+
+def test_a_record_corrected_twice_at_once_is_corrected_once(activist, branch_organizer):
+    assessment = DevelopmentRecord.objects.filter(person=activist, kind=records.ASSESSMENT).first()
+
+    def correct(n):
+        return correct_record(
+            assessment,
+            occurred_on=assessment.occurred_on + datetime.timedelta(days=n + 1),
+            actor=branch_organizer,
+            reason="日期录错",
+        )
+
+    results = run_at_once(4, refused_or(correct, InvalidRecord))
+    assert sum(result is not None for result in results) == 1
+    assert DevelopmentRecord.objects.filter(supersedes=assessment).count() == 1
+
+
+def test_the_same_roster_sent_twice_at_once_is_imported_once(branch, branch_organizer):
+    data = csv_bytes(ROWS)
+    results = run_at_once(3, lambda n: import_roster("roster.csv", data, actor=branch_organizer))
+    assert all(not result.errors for result in results)
+    assert sorted(result.created for result in results) == [0, 0, len(ROWS)]
+    assert Person.objects.count() == len(ROWS)
+    first = Person.objects.get(user__username=ROWS[0]["学号"])
+    assert DevelopmentRecord.objects.filter(person=first, kind=records.ASSESSMENT).count() == 2

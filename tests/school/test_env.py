@@ -1,0 +1,132 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from school.env import parse_bool, parse_database_url, parse_redis_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sqlite_url_gets_wal_and_immediate_transactions():
+    config = parse_database_url("sqlite:////tmp/school.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == "/tmp/school.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgres_url_uses_the_connection_pool():
+    config = parse_database_url("postgres://school:secret@db.example:5433/party_school")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example", 5433, "party_school")
+    assert config["OPTIONS"]["pool"]["max_size"] >= 1
+    assert config["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root@localhost/school", "localhost:5432/school", "", "postgres://user@host:5432/"],
+)
+def test_unusable_database_url_is_refused_with_the_variable_named(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        parse_database_url(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "rediss://cache.example:6380", "redis://h"]
+)
+def test_redis_url_is_accepted(url):
+    assert parse_redis_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "localhost:6379",
+        "http://127.0.0.1:6379",
+        "redis://:6379/0",
+        "redis://h:port/0",
+        "redis://h/cache",
+    ],
+)
+def test_malformed_redis_url_is_refused_with_the_variable_named(url):
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
+        parse_redis_url(url)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("True", True), ("no", False), ("", False)]
+)
+def test_yes_no_values(raw, value):
+    assert parse_bool("DEBUG", raw) is value
+
+
+def test_a_yes_no_typo_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe'"):
+        parse_bool("DEBUG", "maybe")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    inherited = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in inherited}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DATABASE_URL", "mysql://root@localhost/school"), ("REDIS_URL", "localhost:6379")],
+)
+def test_start_fails_with_one_clear_line_on_a_bad_url(variable, value):
+    result = manage("check", **{variable: value})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Configuration error: {variable}")
+    assert "Traceback" not in result.stderr
+
+
+def test_deploy_check_passes_with_production_settings(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
+        ALLOWED_HOSTS="dangxiao.example.edu.cn",
+        SITE_URL="https://dangxiao.example.edu.cn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        CERTIFICATE_SIGNING_KEY=settings.CERTIFICATE_SIGNING_KEY,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_wants_a_certificate_signing_key(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
+        ALLOWED_HOSTS="dangxiao.example.edu.cn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        CERTIFICATE_SIGNING_KEY="",
+    )
+    assert result.returncode != 0
+    assert "courses.E001" in result.stderr + result.stdout
+
+
+def test_deploy_check_flags_the_development_defaults():
+    result = manage("check", "--deploy", DEBUG="true")
+    assert "security.W009" in result.stderr + result.stdout  # the django-insecure- key
+    assert "security.W018" in result.stderr + result.stdout  # DEBUG on
