@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -128,6 +129,14 @@ def body_blocks() -> list[tuple[str, blocks.Block]]:
         ("quote", QuoteBlock()),
         ("key_points", KeyPointsBlock()),
         ("callout", CalloutBlock()),
+    ]
+
+
+def notice_blocks() -> list[tuple[str, blocks.Block]]:
+    """An article's blocks and a table: a public notice lists its people in one."""
+    return [
+        *body_blocks(),
+        ("table", TableBlock(label=_("Table"), template="cms/blocks/table.html")),
     ]
 
 

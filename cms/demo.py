@@ -9,7 +9,6 @@ from cms.models import (
     NewsIndexPage,
     NewsPage,
     NoticeIndexPage,
-    NoticePage,
     SchoolSettings,
     StandardPage,
 )
@@ -150,8 +149,9 @@ ABOUT = (
 )
 
 
-def seed_sections(home: HomePage, *, today: datetime.date, notice_names: list[str]) -> None:
-    """The about page, the news with three items and the public notices with one open notice.
+def seed_sections(home: HomePage, *, today: datetime.date) -> None:
+    """The about page, the news with three items and the public notices section (membership
+    publishes the notices in it).
 
     Idempotent: a section that exists is left as editors made it.
     """
@@ -178,31 +178,13 @@ def seed_sections(home: HomePage, *, today: datetime.date, notice_names: list[st
                 ),
             )
     if not NoticeIndexPage.objects.exists():
-        notices = publish_child(
+        publish_child(
             home,
             NoticeIndexPage(
                 title="公示公告",
                 slug="notices",
                 show_in_menus=True,
                 intro="<p>发展党员各环节的公示。公示期内，任何人均可向党组织反映公示对象的情况。</p>",
-            ),
-        )
-        names = "、".join(notice_names) or "（无）"
-        publish_child(
-            notices,
-            NoticePage(
-                title="关于拟确定发展对象人选的公示",
-                slug="candidates-notice",
-                starts_on=today - datetime.timedelta(days=2),
-                ends_on=today + datetime.timedelta(days=5),
-                body=[
-                    (
-                        "text",
-                        f"<p>经党员推荐、支部委员会研究，拟将以下同志确定为发展对象，现予以公示：</p><p>{names}</p>"
-                        "<p>公示期内，如对公示对象有意见，请以书面或当面方式向党组织反映。反映情况须实事求是，署真实姓名。</p>",
-                    )
-                ],
-                feedback="校党委组织部 行政楼 305 室；电话 027-8765 4321；邮箱 dangxiao@jcu.example",
             ),
         )
 

@@ -11,7 +11,7 @@ from wagtail.query import PageQuerySet
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from cms.blocks import body_blocks, home_blocks
+from cms.blocks import body_blocks, home_blocks, notice_blocks
 from cms.search import index_text
 
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -216,7 +216,7 @@ class NoticePage(ChineseSearchable, Page):
 
     starts_on = models.DateField(_("notice starts on"))
     ends_on = models.DateField(_("notice ends on"))
-    body = StreamField(body_blocks(), verbose_name=_("body"))
+    body = StreamField(notice_blocks(), verbose_name=_("body"))
     feedback = models.TextField(
         _("how to give feedback"),
         help_text=_(

@@ -25,9 +25,10 @@ from wagtail.admin.widgets.button import HeaderButton
 from accounts.models import User
 from courses.certificates.render import find_cjk_font
 from membership import records
+from membership.admin_notices import PublicNoticeViewSet
 from membership.dossier import dossier_pdf, dossier_xlsx
 from membership.eligibility.packs import available_packs
-from membership.models import DevelopmentRecord, Organization, Person, Stage
+from membership.models import DevelopmentRecord, Organization, Person, PublicNotice, Stage
 from membership.roster import template_xlsx
 from membership.selectors import (
     ASSESSMENT_OVERDUE,
@@ -678,6 +679,14 @@ class ScreeningView(WagtailAdminTemplateMixin, TemplateView):
             results = eligibility_of_many(shown, on=form.cleaned_data["on"])
             context["rows"] = [(person, results[person.pk]) for person in shown]
             context["count"] = len(found)
+            context["can_publish"] = self.request.user.has_perm("membership.add_publicnotice")
+            context["notice_kinds"] = PublicNotice.Kind.choices
+            # From the candidates' list, the notice to publish is the one before admission.
+            context["notice_kind"] = (
+                PublicNotice.Kind.ADMISSION
+                if form.cleaned_data["stage"] == Stage.CANDIDATE
+                else PublicNotice.Kind.CANDIDATE
+            )
         return context
 
 
@@ -685,4 +694,4 @@ class MembershipGroup(ModelViewSetGroup):
     menu_label = _("Member development")
     menu_icon = "group"
     menu_order = 240
-    items = (PersonViewSet, OrganizationViewSet)
+    items = (PersonViewSet, PublicNoticeViewSet, OrganizationViewSet)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from accounts.demo import DemoPassword, ensure_account
 from accounts.models import User
 from membership import records
-from membership.models import DevelopmentRecord, Organization, Person, Stage
+from membership.models import DevelopmentRecord, Organization, Person, PublicNotice, Stage
 from membership.services import add_organization, record_stage_change
+from membership.services.notices import publish_notice
 
 UNIVERSITY = "中共江城大学委员会"
 
@@ -268,7 +269,10 @@ class DevelopmentFile:
         )
 
     def _notice_before_candidate(self):
-        starts, ends = _notice_before_candidate_days(self.variant, self.today)
+        if self.variant == 3:
+            return  # proposed on the notice now on the site (seed_notices)
+        starts = self.today - datetime.timedelta(days=16)
+        ends = self.today - datetime.timedelta(days=8)
         self.add(records.CANDIDATE_NOTICE, starts, ends_on=ends.isoformat(), outcome="no_objection")
 
     def write(self, history):
@@ -360,15 +364,6 @@ class DevelopmentFile:
         self.add(records.FULL_MEMBERSHIP_APPROVAL, full + datetime.timedelta(days=15), passed=True)
 
 
-def _notice_before_candidate_days(
-    variant: int, today: datetime.date
-) -> tuple[datetime.date, datetime.date]:
-    # The "recent" variant is on the notice now on the site; the others' notices have ended.
-    if variant == 3:
-        return today - datetime.timedelta(days=2), today + datetime.timedelta(days=5)
-    return today - datetime.timedelta(days=16), today - datetime.timedelta(days=8)
-
-
 def _every(start, step_days, until):
     day = start + datetime.timedelta(days=step_days)
     while day < until:
@@ -415,14 +410,34 @@ def _seed_demo_activist(branch: Branch, *, admin, password, today) -> int:
     return 1
 
 
-def proposed_candidate_names(today: datetime.date) -> list[str]:
-    """Activists whose public notice before becoming candidates is running now (the site's notice)."""
-    notices = DevelopmentRecord.objects.filter(
-        kind=records.CANDIDATE_NOTICE,
-        person__stage=Stage.ACTIVIST,
-        occurred_on__gte=today - datetime.timedelta(days=7),
-    ).select_related("person__user")
-    return sorted({notice.person.user.full_name for notice in notices})
+def seed_notices(*, admin: User, today: datetime.date) -> int:
+    """Publish, for each college, the notice of the activists proposed as candidates now: those
+    with a year behind them and no notice yet. It went up two days ago. Returns how many
+    notices were published (none when run again)."""
+    proposed = [
+        person
+        for person in Person.objects.filter(stage=Stage.ACTIVIST)
+        .exclude(records__kind=records.CANDIDATE_NOTICE)
+        .select_related("user", "organization")
+        .order_by("user__username")
+        if person.stage_changes.filter(
+            to_stage=Stage.ACTIVIST, effective_on__lte=today - datetime.timedelta(days=366)
+        ).exists()
+    ]
+    by_college: dict[Organization, list[Person]] = {}
+    for person in proposed:
+        college = person.organization.get_parent()
+        by_college.setdefault(college, []).append(person)
+    for college, people in by_college.items():
+        publish_notice(
+            actor=admin,
+            organization=college,
+            kind=PublicNotice.Kind.CANDIDATE,
+            people=people,
+            starts_on=today - datetime.timedelta(days=2),
+            feedback=f"{college.name}组织员办公室；电话 027-8765 4321；邮箱 dangxiao@jcu.example",
+        )
+    return len(by_college)
 
 
 def accounts_at(stage: Stage) -> list[User]:

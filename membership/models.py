@@ -238,3 +238,89 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_to_stage_display()} ({self.effective_on})"
+
+
+class PublicNotice(models.Model):
+    """A public notice (公示): the people an organization proposes for the next stage, published
+    on the site for a period during which anyone may object. Each person on it gets a notice
+    record in their file; an objection is recorded by correcting that record."""
+
+    class Kind(models.TextChoices):
+        CANDIDATE = records.CANDIDATE_NOTICE, _("Proposed development candidates")
+        ADMISSION = records.ADMISSION_NOTICE, _("Proposed probationary members")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="public_notices",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    starts_on = models.DateField(_("notice starts on"))
+    ends_on = models.DateField(_("notice ends on"))
+    feedback = models.TextField(_("how to give feedback"))
+    people = models.ManyToManyField(
+        Person, verbose_name=_("people"), through="NoticeEntry", related_name="public_notices"
+    )
+    page = models.ForeignKey(
+        "cms.NoticePage",
+        verbose_name=_("page on the site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-starts_on", "-published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="public_notice_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeEntry(models.Model):
+    """One person on a public notice, with the notice record written to their file."""
+
+    notice = models.ForeignKey(
+        PublicNotice,
+        verbose_name=_("public notice"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="notice_entries"
+    )
+    record = models.OneToOneField(
+        DevelopmentRecord,
+        verbose_name=_("development record"),
+        on_delete=models.PROTECT,
+        related_name="notice_entry",
+    )
+
+    class Meta:
+        verbose_name = _("person on a notice")
+        verbose_name_plural = _("people on a notice")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "person"], name="one_entry_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice}: {self.person}"

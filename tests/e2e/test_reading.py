@@ -28,3 +28,21 @@ def test_searching_from_the_home_page_finds_the_lesson(phone, live_server, demo_
     titles = [element.text for element in phone.find_elements(By.CLASS_NAME, "item__title")]
     assert "发展党员的基本程序" in titles
     assert "如何写好思想汇报" not in titles
+
+
+def test_a_public_notice_table_scrolls_inside_the_page_on_a_phone(phone, live_server, demo_school):
+    """The notice's table of people is wider than a phone: it scrolls on its own, the page not."""
+    from membership.models import PublicNotice
+
+    notice = PublicNotice.objects.get()
+    phone.get(live_server.url + notice.page.url)
+
+    assert phone.find_element(By.TAG_NAME, "h1").text == notice.title
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
+    box = phone.find_element(By.CSS_SELECTOR, ".table-scroll")
+    widths = phone.execute_script(
+        "return [arguments[0].clientWidth, arguments[0].scrollWidth]", box
+    )
+    assert widths[0] <= 375 < widths[1]  # seven columns do not fit; they scroll
+    header = [cell.text for cell in box.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert header[:2] == ["姓名", "性别"]

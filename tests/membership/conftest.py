@@ -1,10 +1,23 @@
 import datetime
 
 import pytest
+from wagtail.models import Site
 
+from cms.models import NoticeIndexPage
 from membership import records
-from membership.models import DevelopmentRecord, Organization, Person, Stage, StageChange
+from membership.models import (
+    DevelopmentRecord,
+    Organization,
+    Person,
+    PublicNotice,
+    Stage,
+    StageChange,
+)
+from membership.services.notices import publish_notice
 from tests.factories import PersonFactory, UserFactory, organization
+from tests.pages import publish
+
+FEEDBACK = "测试学院组织员办公室；电话 027-1234 5678"
 
 
 @pytest.fixture
@@ -63,3 +76,22 @@ def activist(branch):
     )
     assert person.stage == Stage.ACTIVIST
     return person
+
+
+@pytest.fixture
+def notice_section(db):
+    """The site's public notices section, under the default site's root page."""
+    root = Site.objects.get(is_default_site=True).root_page
+    return publish(root, NoticeIndexPage(title="公示公告", slug="notices"))
+
+
+def publish_for(actor, organization, people, **overrides):
+    arguments = {
+        "actor": actor,
+        "organization": organization,
+        "kind": PublicNotice.Kind.CANDIDATE,
+        "people": people,
+        "starts_on": datetime.date(2026, 3, 2),
+        "feedback": FEEDBACK,
+    }
+    return publish_notice(**{**arguments, **overrides})

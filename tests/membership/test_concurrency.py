@@ -81,3 +81,49 @@ def test_the_same_roster_sent_twice_at_once_is_imported_once(branch, branch_orga
     assert Person.objects.count() == len(ROWS)
     first = Person.objects.get(user__username=ROWS[0]["学号"])
     assert DevelopmentRecord.objects.filter(person=first, kind=records.ASSESSMENT).count() == 2
+
+
+def test_two_organizers_publishing_a_notice_for_the_same_person_at_once_publish_it_once(
+    notice_section, branch, college, branch_organizer, admin, activist
+):
+    from membership.models import NoticeEntry, PublicNotice
+    from membership.services.notices import NoticeRefused
+    from tests.membership.conftest import publish_for
+
+    publishers = [(branch_organizer, branch), (admin, college)] * 2
+
+    def publish(n):
+        actor, organization = publishers[n]
+        return publish_for(actor, organization, [Person.objects.get(pk=activist.pk)])
+
+    results = run_at_once(4, refused_or(publish, NoticeRefused))
+    assert sum(result is not None for result in results) == 1
+    assert PublicNotice.objects.count() == 1
+    assert NoticeEntry.objects.filter(person=activist).count() == 1
+    notice = PublicNotice.objects.get()
+    assert notice.page is not None and notice.page.live
+    assert (
+        DevelopmentRecord.objects.filter(
+            person=activist, kind=records.CANDIDATE_NOTICE, notice_entry__isnull=False
+        ).count()
+        == 1
+    )
+
+
+def test_notices_for_different_people_published_at_once_all_reach_the_site(
+    notice_section, branch, branch_organizer
+):
+    from cms.models import NoticePage
+    from tests.membership.conftest import history, person_in, publish_for
+
+    people = []
+    for n in range(4):
+        person = person_in(branch, f"20230109{n:02d}", f"测试{n}")
+        history(person, (records.ACTIVIST_DECISION, datetime.date(2025, 1, 1), {}))
+        people.append(person)
+
+    results = run_at_once(4, lambda n: publish_for(branch_organizer, branch, [people[n]]))
+    assert all(result is not None for result in results)
+    pages = NoticePage.objects.live()
+    assert pages.count() == 4
+    assert len({page.path for page in pages}) == 4

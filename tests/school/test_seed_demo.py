@@ -8,8 +8,16 @@ from django.utils import timezone
 from accounts import roles
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from cms.models import NoticePage
 from membership.demo import MIN_GAP_DAYS
-from membership.models import Organization, Person, Stage, StageChange
+from membership.models import (
+    DevelopmentRecord,
+    Organization,
+    Person,
+    PublicNotice,
+    Stage,
+    StageChange,
+)
 from membership.selectors import (
     ASSESSMENT_OVERDUE,
     ELIGIBLE,
@@ -30,6 +38,9 @@ def snapshot():
         Person.objects.count(),
         StageChange.objects.count(),
         Organization.objects.count(),
+        PublicNotice.objects.count(),
+        NoticePage.objects.count(),
+        DevelopmentRecord.objects.count(),
     )
 
 
@@ -125,3 +136,19 @@ def test_the_demo_shows_every_state_of_the_lists(seeded):
         if any(check.due_on and check.due_on > today and not check.met for check in result.checks):
             waiting.add(person.stage)
     assert {Stage.ACTIVIST, Stage.PROBATIONARY} <= waiting
+
+
+def test_the_open_notice_on_the_site_was_published_for_its_people(seeded, client):
+    """The activists proposed as candidates now are on a notice that is on the site, open today,
+    with a notice record in each file."""
+    today = timezone.localdate()
+    notice = PublicNotice.objects.get()
+    assert notice.kind == PublicNotice.Kind.CANDIDATE
+    assert notice.starts_on < today <= notice.ends_on
+    people = list(notice.people.select_related("user"))
+    assert people and all(person.stage == Stage.ACTIVIST for person in people)
+    for entry in notice.entries.select_related("record"):
+        assert entry.record.kind == "candidate_notice" and entry.record.person_id == entry.person_id
+    page = client.get(notice.page.url).content.decode()
+    assert all(person.user.full_name in page for person in people)
+    assert "公示中" in page

@@ -39,9 +39,8 @@ class Command(BaseCommand):
         people = membership_demo.seed_people(
             branches, admin=staff["admin"], password=password, today=today
         )
-        cms_demo.seed_sections(
-            home, today=today, notice_names=membership_demo.proposed_candidate_names(today)
-        )
+        cms_demo.seed_sections(home, today=today)
+        membership_demo.seed_notices(admin=staff["admin"], today=today)
         courses_demo.seed_cohorts(
             organizer=staff["organizer"],
             activists=[
