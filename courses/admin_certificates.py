@@ -19,8 +19,14 @@ from wagtail.admin.widgets.button import MenuItem
 
 from accounts.models import User
 from courses.admin_exams import xlsx_response
-from courses.admin_views import ListOnlyPolicy, can_manage
+from courses.admin_views import ListOnlyPolicy
 from courses.models import Certificate, Cohort, CompletionPolicy, Enrollment, VerificationLog
+from courses.scope import (
+    LearnerScopedIndexMixin,
+    can_manage,
+    learners_visible_to,
+    scope_to_learners,
+)
 from courses.selectors import cohort_progress, completion_status
 from courses.services.certificates import (
     issue_certificate,
@@ -88,7 +94,7 @@ class CertificateActionView(WagtailAdminTemplateMixin, FormView):
         return super().get_context_data(certificate=self.certificate, action=self.action, **kwargs)
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(LearnerScopedIndexMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.is_valid and self.request.user.has_perm("courses.change_certificate"):
@@ -111,6 +117,11 @@ class CertificateIndexView(IndexView):
 
 class CertificateInspectView(InspectView):
     template_name = "courses/admin/certificate_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            scope_to_learners(Certificate.objects.all(), self.request.user), pk=self.pk
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,17 +299,22 @@ class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         numbers = form.cleaned_data["list"]
-        users = {u.username: u for u in User.objects.filter(username__in=numbers)}
+        found = User.objects.filter(username__in=numbers)
+        learners = learners_visible_to(self.request.user)
+        if learners is not None:
+            # An organizer checks their own people; others are reported as out of reach.
+            found = found.filter(pk__in=learners.values("pk"))
+        users = {u.username: u for u in found}
         certificates: dict[int, list[Certificate]] = {}
-        for certificate in Certificate.objects.filter(user__username__in=numbers).order_by(
+        for certificate in Certificate.objects.filter(user__in=list(users.values())).order_by(
             "issued_on"
         ):
             certificates.setdefault(certificate.user_id, []).append(certificate)
         rows = []
         for number in numbers:
             user = users.get(number)
-            found = certificates.get(user.pk, []) if user else []
-            if not found:
+            held = certificates.get(user.pk, []) if user else []
+            if not held:
                 rows.append(
                     {
                         "number": number,
@@ -307,7 +323,7 @@ class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
                         "certificate": None,
                     }
                 )
-            for certificate in found:
+            for certificate in held:
                 rows.append(
                     {
                         "number": number,
@@ -322,11 +338,14 @@ class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
                     channel=VerificationLog.Channel.BULK,
                     user=self.request.user,
                 )
+        scoped = learners is not None
         if self.request.POST.get("export"):
-            return xlsx_response(self._workbook(rows), "certificate-check.xlsx")
-        return self.render_to_response(self.get_context_data(form=form, rows=rows))
+            return xlsx_response(self._workbook(rows, scoped), "certificate-check.xlsx")
+        return self.render_to_response(self.get_context_data(form=form, rows=rows, scoped=scoped))
 
-    def _workbook(self, rows) -> bytes:
+    def _workbook(self, rows, scoped: bool) -> bytes:
+        # The same words for a number nobody has and one outside the organizer's reach.
+        unknown = "（无此账号，或不在您负责的党组织中）" if scoped else "（无此账号）"
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "核验结果"
@@ -336,7 +355,7 @@ class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
             sheet.append(
                 [
                     row["number"],
-                    row["name"] or ("（无此账号）" if not row["known"] else ""),
+                    row["name"] or (unknown if not row["known"] else ""),
                     c.course_title if c else "（无结业证书）",
                     float(c.hours) if c else None,
                     c.serial if c else "",

@@ -25,6 +25,7 @@ from courses.admin_views import ListOnlyPolicy
 from courses.models import Answer, Attempt, Exam, Question, QuestionBank, ReflectionEssay
 from courses.questions import types as q
 from courses.questions.excel import write_template
+from courses.scope import LearnerScopedIndexMixin
 from courses.services.certificates import grade_essay
 from courses.services.exams import grade_answer
 from courses.services.question_import import (
@@ -335,9 +336,14 @@ class ExamViewSet(ModelViewSet):
     search_fields = ["title"]
 
 
+class AttemptIndexView(LearnerScopedIndexMixin, IndexView):
+    pass
+
+
 class AttemptViewSet(ModelViewSet):
     """Every sitting with its result; exportable. Attempts change only through the exam engine."""
 
+    index_view_class = AttemptIndexView
     model = Attempt
     permission_policy = ListOnlyPolicy(Attempt)
     copy_view_enabled = False

@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
@@ -16,17 +17,16 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.models import Cohort, Enrollment
+from courses.scope import LearnerScopedIndexMixin, can_manage, runs_every_class, scope_to_learners
 from courses.selectors import cohort_progress
 from courses.services.learning import enroll_many, withdraw
-
-
-def can_manage(user, cohort: Cohort) -> bool:
-    return user.has_perm("courses.change_cohort") or cohort.managers.filter(pk=user.pk).exists()
 
 
 class CohortIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        if not can_manage(self.request.user, instance):
+            return buttons
         buttons.append(
             MenuItem(
                 _("Marks"),
@@ -46,7 +46,21 @@ class CohortIndexView(IndexView):
         return buttons
 
 
+class CohortCreateView(CreateView):
+    def save_instance(self):
+        cohort = super().save_instance()
+        if not runs_every_class(self.request.user):
+            cohort.managers.add(self.request.user)  # an organizer runs the class they open
+        return cohort
+
+
 class CohortEditView(EditView):
+    def get_object(self, queryset=None):
+        cohort = super().get_object(queryset)
+        if not can_manage(self.request.user, cohort):
+            raise PermissionDenied
+        return cohort
+
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -66,7 +80,13 @@ class CohortInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["learners"] = cohort_progress(self.object)
+        learners = cohort_progress(self.object)
+        if not can_manage(self.request.user, self.object):
+            visible = scope_to_learners(
+                Enrollment.objects.filter(cohort=self.object), self.request.user
+            ).values_list("pk", flat=True)
+            learners = [row for row in learners if row.enrollment.pk in set(visible)]
+        context["learners"] = learners
         context["enroll_url"] = reverse("cohorts:enroll", args=[self.object.pk])
         return context
 
@@ -141,6 +161,7 @@ class CohortViewSet(ModelViewSet):
     search_fields = ["name"]
     inspect_view_enabled = True
     index_view_class = CohortIndexView
+    add_view_class = CohortCreateView
     edit_view_class = CohortEditView
     inspect_view_class = CohortInspectView
 
@@ -165,10 +186,7 @@ class WithdrawView(WagtailAdminTemplateMixin, FormView):
             Enrollment.objects.select_related("user", "course", "cohort"), pk=pk
         )
         cohort = self.enrollment.cohort
-        if not (
-            request.user.has_perm("courses.view_enrollment")
-            or (cohort and can_manage(request.user, cohort))
-        ):
+        if not (runs_every_class(request.user) or (cohort and can_manage(request.user, cohort))):
             raise PermissionDenied
         return super().dispatch(request, pk)
 
@@ -191,10 +209,20 @@ class WithdrawView(WagtailAdminTemplateMixin, FormView):
         return super().get_context_data(enrollment=self.enrollment, **kwargs)
 
 
-class EnrollmentIndexView(IndexView):
+class EnrollmentIndexView(LearnerScopedIndexMixin, IndexView):
+    @cached_property
+    def runs_every_class(self) -> bool:
+        return runs_every_class(self.request.user)
+
+    @cached_property
+    def managed_cohorts(self) -> set[int]:
+        return set(self.request.user.managed_cohorts.values_list("pk", flat=True))
+
     def get_list_more_buttons(self, instance):
         buttons = [b for b in super().get_list_more_buttons(instance)]
-        if instance.is_active:
+        if instance.is_active and (
+            self.runs_every_class or instance.cohort_id in self.managed_cohorts
+        ):
             buttons.append(
                 MenuItem(
                     _("Withdraw"),

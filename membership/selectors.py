@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from accounts import roles
+from accounts.models import User
 from courses.models import Certificate
 from membership import records
 from membership.eligibility.engine import Eligibility, RulePack, eligibility, next_stage_after
@@ -51,6 +52,14 @@ def people_visible_to(user) -> QuerySet[Person]:
         return people
     organizations = organizations_visible_to(user)
     return people.filter(Q(organization__in=organizations) | Q(user=user))
+
+
+def learners_in_organizations(user) -> QuerySet[User] | None:
+    """For the courses' admin: the accounts of the people ``user`` may see (``None`` when they
+    see everyone). Registered with ``courses.scope`` when the app starts."""
+    if sees_everyone(user):
+        return None
+    return User.objects.filter(person__in=people_visible_to(user).values("pk"))
 
 
 def access_person(user, pk) -> Person:

@@ -201,6 +201,19 @@ def test_learners_cannot_see_or_enroll_classes(api_client, cohort, learner):
     assert not Enrollment.objects.exists()
 
 
+def test_an_organizer_enrolls_only_into_the_classes_they_run(
+    api_client, cohort, site_pages, other_branch_organizer, learner
+):
+    """Organizers may change classes in general, but enroll only into the ones they manage."""
+    api_client.force_authenticate(other_branch_organizer)
+    assert api_client.get("/api/v1/cohorts/").json()["results"] == []
+    response = api_client.post(
+        f"/api/v1/cohorts/{cohort.pk}/enrollments/", {"usernames": ["2023010101"]}, format="json"
+    )
+    assert response.status_code == 404
+    assert not Enrollment.objects.exists()
+
+
 def test_an_empty_list_of_numbers_is_refused(api_client, cohort, branch_organizer):
     api_client.force_authenticate(branch_organizer)
     response = api_client.post(
