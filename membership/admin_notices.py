@@ -4,7 +4,6 @@ record what it drew."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,9 +18,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from courses.admin_views import ListOnlyPolicy
 from membership import records
 from membership.models import NoticeEntry, PublicNotice
-from membership.selectors import organizations_visible_to, people_visible_to
-from membership.services.notices import (
+from membership.selectors import (
     current_record,
+    notices_visible_to,
+    organizations_visible_to,
+    people_visible_to,
+)
+from membership.services.notices import (
     notice_period,
     publish_notice,
     record_notice_outcome,
@@ -29,19 +32,6 @@ from membership.services.notices import (
 from school.exceptions import DomainError
 
 SEPARATORS = ",，、;；\t "
-
-
-def notices_visible_to(user):
-    """The notices of the organizations ``user`` organizes, and those with their people on them."""
-    return (
-        PublicNotice.objects.filter(
-            Q(organization__in=organizations_visible_to(user))
-            | Q(entries__person__in=people_visible_to(user).values("pk"))
-        )
-        .distinct()
-        .select_related("organization", "page")
-        .annotate(people_count=Count("entries", distinct=True))
-    )
 
 
 class PublishForm(forms.Form):

@@ -1,28 +1,39 @@
-"""The membership API: people (scoped to the user), their eligibility, and roster import."""
+"""The membership API: people (scoped to the user), their eligibility, roster import and
+public notices."""
 
 import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from membership import records
 from membership.eligibility.packs import UnknownPack, available_packs
-from membership.models import Person, Stage
+from membership.models import Person, PublicNotice, Stage
 from membership.selectors import (
     ASSESSMENT_OVERDUE,
     ELIGIBLE,
     MISSING_ONLY_TRAINING,
+    current_record,
     default_pack_id,
     eligibility_of,
     filter_people,
+    notices_visible_to,
+    organizations_visible_to,
     people_visible_to,
 )
+from membership.services.notices import publish_notice, record_notice_outcome
 from membership.services.roster import import_roster
-from school.exceptions import DomainError
+from school.exceptions import DomainError, Forbidden
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -226,3 +237,159 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             },
             status=400 if result.errors else 200,
         )
+
+
+# --- Public notices ----------------------------------------------------------------------------
+
+
+class NoticeEntrySerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="entry.person_id")
+    student_number = serializers.CharField(source="entry.person.user.username")
+    name = serializers.CharField(source="entry.person.user.full_name")
+    record = serializers.IntegerField(
+        source="record.pk", help_text="The notice record as it stands."
+    )
+    outcome = serializers.ChoiceField(
+        source="record.details.outcome",
+        choices=list(records.NOTICE_OUTCOMES),
+        allow_null=True,
+        default=None,
+        help_text="What the notice drew; null while none is recorded.",
+    )
+
+
+class PublicNoticeSerializer(serializers.ModelSerializer):
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    page_url = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicNotice
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "organization",
+            "organization_name",
+            "starts_on",
+            "ends_on",
+            "feedback",
+            "page_url",
+            "entries",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_page_url(self, notice) -> str | None:
+        request = self.context.get("request")
+        if notice.page is None or request is None:
+            return None
+        return request.build_absolute_uri(notice.page.url)
+
+    @extend_schema_field(NoticeEntrySerializer(many=True))
+    def get_entries(self, notice) -> list:
+        rows = [
+            {"entry": entry, "record": current_record(entry)}
+            for entry in notice.entries.select_related("person__user", "record").order_by(
+                "person__user__username"
+            )
+        ]
+        return NoticeEntrySerializer(rows, many=True).data
+
+
+class PublishNoticeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PublicNotice.Kind.choices)
+    organization = serializers.IntegerField(help_text="The publishing organization's id.")
+    student_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=150), allow_empty=False, max_length=500
+    )
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Default: the shortest period of the rules."
+    )
+    feedback = serializers.CharField(help_text="Where people send objections.")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+    on_site = serializers.BooleanField(default=True)
+
+
+class NoticeOutcomeSerializer(serializers.Serializer):
+    student_number = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=list(records.NOTICE_OUTCOMES))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=180, default="")
+
+
+class PublicNoticeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Public notices (公示) of the user's organizations, and those their people are on.
+    Publishing writes the notice, each person's notice record and the page on the site."""
+
+    serializer_class = PublicNoticeSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PublicNotice.objects.none()
+        return notices_visible_to(self.request.user).order_by("-starts_on", "-pk")
+
+    @extend_schema(request=PublishNoticeSerializer, responses={201: PublicNoticeSerializer})
+    def create(self, request):
+        """Publish a notice. Refused, changing nothing, with a message in the user's language:
+        people outside the organization or the user's reach, of the wrong stage, already on a
+        running notice of this kind, or a period shorter than the rules allow."""
+        if not request.user.has_perm("membership.add_publicnotice"):
+            raise Forbidden()
+        payload = PublishNoticeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        organization = (
+            organizations_visible_to(request.user).filter(pk=data["organization"]).first()
+        )
+        if organization is None:
+            raise BadParameter(_("No such organization among yours."))
+        numbers = list(dict.fromkeys(n.strip() for n in data["student_numbers"]))
+        people = {
+            person.user.username: person
+            for person in people_visible_to(request.user).filter(user__username__in=numbers)
+        }
+        unknown = [number for number in numbers if number not in people]
+        if unknown:
+            raise BadParameter(
+                _("No one in your organizations has the number %(numbers)s.")
+                % {"numbers": "、".join(unknown)}
+            )
+        notice = publish_notice(
+            actor=request.user,
+            organization=organization,
+            kind=data["kind"],
+            people=[people[number] for number in numbers],
+            starts_on=data["starts_on"],
+            ends_on=data.get("ends_on"),
+            feedback=data["feedback"],
+            title=data["title"],
+            on_site=data["on_site"],
+        )
+        notice = self.get_queryset().get(pk=notice.pk)
+        return Response(self.get_serializer(notice).data, status=201)
+
+    @extend_schema(request=NoticeOutcomeSerializer, responses=PublicNoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def outcomes(self, request, pk=None):
+        """Record what the notice drew for one person on it (an objection needs a note)."""
+        notice = self.get_object()
+        if not request.user.has_perm("membership.add_developmentrecord"):
+            raise Forbidden()
+        payload = NoticeOutcomeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        entry = (
+            notice.entries.filter(
+                person__in=people_visible_to(request.user).values("pk"),
+                person__user__username=data["student_number"].strip(),
+            )
+            .select_related("person__user", "record")
+            .first()
+        )
+        if entry is None:
+            raise BadParameter(_("No one with this number is on the notice."))
+        record_notice_outcome(entry, outcome=data["outcome"], note=data["note"], actor=request.user)
+        return Response(self.get_serializer(notice).data)

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
@@ -20,7 +20,7 @@ from membership import records
 from membership.eligibility.engine import Eligibility, RulePack, eligibility, next_stage_after
 from membership.eligibility.facts import STAGES, PersonFacts, RecordFact, TrainingFact
 from membership.eligibility.packs import load_pack
-from membership.models import DevelopmentRecord, Organization, Person
+from membership.models import DevelopmentRecord, NoticeEntry, Organization, Person, PublicNotice
 
 
 def sees_everyone(user) -> bool:
@@ -60,6 +60,30 @@ def learners_in_organizations(user) -> QuerySet[User] | None:
     if sees_everyone(user):
         return None
     return User.objects.filter(person__in=people_visible_to(user).values("pk"))
+
+
+def notices_visible_to(user) -> QuerySet[PublicNotice]:
+    """The public notices of the organizations ``user`` organizes, and those with their people
+    on them (a learner: the notices they are on), with ``people_count``."""
+    return (
+        PublicNotice.objects.filter(
+            Q(organization__in=organizations_visible_to(user))
+            | Q(entries__person__in=people_visible_to(user).values("pk"))
+        )
+        .distinct()
+        .select_related("organization", "page")
+        .annotate(people_count=Count("entries", distinct=True))
+    )
+
+
+def current_record(entry: NoticeEntry) -> DevelopmentRecord:
+    """The person's notice record as it stands: the last correction of the one first written."""
+    record = entry.record
+    while True:
+        newer = DevelopmentRecord.objects.filter(supersedes=record).first()
+        if newer is None:
+            return record
+        record = newer
 
 
 def access_person(user, pk) -> Person:

@@ -8,7 +8,7 @@ from accounts.api import MeView, TokenView
 from courses.api.certificates import CertificateViewSet
 from courses.api.exams import AttemptViewSet, ExamViewSet
 from courses.api.learning import CohortViewSet, CourseViewSet, EnrollmentViewSet, LessonViewSet
-from membership.api import PersonViewSet
+from membership.api import PersonViewSet, PublicNoticeViewSet
 
 
 class SchoolAPIRootView(APIRootView):
@@ -42,6 +42,7 @@ router.register("exams", ExamViewSet, basename="api-exam")
 router.register("attempts", AttemptViewSet, basename="api-attempt")
 router.register("certificates", CertificateViewSet, basename="api-certificate")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("notices", PublicNoticeViewSet, basename="api-notice")
 
 
 urlpatterns = [

@@ -27,7 +27,12 @@ from membership.models import (
     Stage,
     StageChange,
 )
-from membership.selectors import default_pack_id, organizations_visible_to, people_visible_to
+from membership.selectors import (
+    current_record,
+    default_pack_id,
+    organizations_visible_to,
+    people_visible_to,
+)
 from membership.services import add_record, correct_record
 from school.exceptions import DomainError
 
@@ -337,16 +342,6 @@ def _month(day: datetime.date | None) -> str:
 
 
 # --- What the notice drew ---------------------------------------------------------------------------
-
-
-def current_record(entry: NoticeEntry) -> DevelopmentRecord:
-    """The person's notice record as it stands: the last correction of the one first written."""
-    record = entry.record
-    while True:
-        newer = DevelopmentRecord.objects.filter(supersedes=record).first()
-        if newer is None:
-            return record
-        record = newer
 
 
 @transaction.atomic

@@ -9,10 +9,9 @@ from django.utils import timezone, translation
 from cms.models import NoticePage
 from membership import records
 from membership.models import DevelopmentRecord, NoticeEntry, PublicNotice, Stage
-from membership.selectors import eligibility_of
+from membership.selectors import current_record, eligibility_of
 from membership.services.notices import (
     NoticeRefused,
-    current_record,
     default_end,
     record_notice_outcome,
 )
