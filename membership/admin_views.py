@@ -35,6 +35,7 @@ from membership.selectors import (
     ELIGIBLE,
     MISSING_ONLY_TRAINING,
     access_person,
+    current_record,
     default_pack_id,
     eligibility_of,
     eligibility_of_many,
@@ -225,6 +226,12 @@ class PersonInspectView(ScopedMixin, InspectView):
             packs=available_packs(),
             pack_id=pack_id,
             can_override=sees_everyone(self.request.user),
+            notices=[
+                (entry, records.NOTICE_OUTCOMES.get(current_record(entry).details.get("outcome")))
+                for entry in person.notice_entries.select_related("notice").order_by(
+                    "notice__starts_on"
+                )
+            ],
         )
         return context
 

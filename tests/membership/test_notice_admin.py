@@ -107,6 +107,9 @@ def test_the_outcome_is_recorded_from_the_notice_page(
     assert corrected.details["outcome"] == "objection_unresolved"
     shown = organizer_client.get(reverse("notices:inspect", args=[notice.pk])).content.decode()
     assert "正在核实" in shown
+    # The person's file lists the notice with what it drew.
+    file_page = organizer_client.get(reverse("people:inspect", args=[activist.pk])).content.decode()
+    assert notice.title in file_page and "有异议，未查清" in file_page
 
 
 def test_another_branchs_organizer_sees_none_of_it(
