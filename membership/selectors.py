@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +17,7 @@ from accounts import roles
 from accounts.models import User
 from courses.models import Certificate
 from membership import records
+from membership.eligibility.dates import add_months
 from membership.eligibility.engine import Eligibility, RulePack, eligibility, next_stage_after
 from membership.eligibility.facts import STAGES, PersonFacts, RecordFact, TrainingFact
 from membership.eligibility.packs import load_pack
@@ -256,6 +257,47 @@ def stages_for(which: str, pack: RulePack) -> list[str]:
     return stages
 
 
+#: add_months clamps to a month's last day (31 August + 6 months = 28 February), so a start
+#: up to three days after add_months(on, -months) can still have waited long enough.
+CLAMPING_SLACK = datetime.timedelta(days=4)
+
+
+def could_be_ready(pack: RulePack, on: datetime.date) -> Q:
+    """A necessary condition, in SQL, for being ready for the next gate on ``on``: for each
+    gate, a record for each of its blocking waiting periods old enough to have run out. People
+    who fail it cannot be eligible, nor miss only a training; the engine decides for the rest.
+    The gate is the one ``person_facts`` picks: the stage's next, or "applicant" with no
+    application on file."""
+    has_application = Exists(
+        DevelopmentRecord.objects.filter(
+            person=OuterRef("pk"), kind=records.APPLICATION, superseded_by__isnull=True
+        )
+    )
+
+    def waited(gate: str) -> Q:
+        condition = Q()
+        for spec in pack.checks_for(gate):
+            if spec.type == "waiting_period" and spec.severity == "blocking":
+                cutoff = add_months(on, -int(spec.params["months"])) + CLAMPING_SLACK
+                condition &= Q(
+                    Exists(
+                        DevelopmentRecord.objects.filter(
+                            person=OuterRef("pk"),
+                            kind=spec.params["since"],
+                            occurred_on__lte=cutoff,
+                        )
+                    )
+                )
+        return condition
+
+    condition = ~Q(has_application) & waited(STAGES[0])
+    for stage in STAGES:
+        gate = next_stage_after(stage)
+        if gate is not None:
+            condition |= Q(has_application) & Q(stage=stage) & waited(gate)
+    return condition
+
+
 def filter_people(
     people: QuerySet[Person],
     which: str,
@@ -263,6 +305,7 @@ def filter_people(
     on: datetime.date,
     pack_id: str | None = None,
     chunk: int = 2000,
+    prefilter: bool = True,
 ) -> list[Person]:
     """The people of ``people`` on one of the lists, as of ``on``, in the queryset's order (by
     pk when it has none). Eligibility is computed, never stored: people are read in chunks as
@@ -270,11 +313,11 @@ def filter_people(
     as Person instances."""
     pack = load_pack(pack_id or default_pack_id())
     found: list[int] = []
-    rows = (
-        people.filter(stage__in=stages_for(which, pack))
-        .order_by("pk")
-        .values_list(*PersonRow._fields)
-    )
+    candidates = people.filter(stage__in=stages_for(which, pack))
+    if prefilter and which in (ELIGIBLE, MISSING_ONLY_TRAINING):
+        # Both lists need every waiting period over; the SQL skips those still waiting.
+        candidates = candidates.filter(could_be_ready(pack, on))
+    rows = candidates.order_by("pk").values_list(*PersonRow._fields)
     last = 0
     while True:
         batch = [PersonRow(*row) for row in rows.filter(pk__gt=last)[:chunk]]
