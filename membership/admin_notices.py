@@ -30,6 +30,7 @@ from membership.services.notices import (
     record_notice_outcome,
 )
 from school.exceptions import DomainError
+from school.forms import DateInput
 
 SEPARATORS = ",，、;；\t "
 
@@ -46,13 +47,11 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": "2023103001\n2023103002"}),
         help_text=_("One per line, or separated by commas or 、."),
     )
-    starts_on = forms.DateField(
-        label=_("notice starts on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("notice starts on"), widget=DateInput())
     ends_on = forms.DateField(
         label=_("notice ends on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Leave empty for the shortest period the rules allow."),
     )
     feedback = forms.CharField(

@@ -48,6 +48,7 @@ from membership.services import add_organization, add_record, correct_record, re
 from membership.services.dossier import build_dossier
 from membership.services.roster import import_roster
 from school.exceptions import DomainError
+from school.forms import DateInput
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -322,16 +323,14 @@ class RecordForm(forms.Form):
     """One form for every kind of record; only the details the kind holds are kept."""
 
     kind = forms.ChoiceField(label=_("record"))
-    occurred_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("date"), widget=DateInput())
     names = forms.CharField(
         label=_("names"),
         required=False,
         help_text=_("Mentors, introducers, recommenders: separated by 、"),
     )
     passed = forms.NullBooleanField(label=_("passed / approved"), required=False)
-    ends_on = forms.DateField(
-        label=_("notice ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ends_on = forms.DateField(label=_("notice ends on"), required=False, widget=DateInput())
     outcome = forms.ChoiceField(
         label=_("outcome of the notice"),
         required=False,
@@ -458,9 +457,7 @@ class RecordView(PersonActionMixin, FormView):
 
 
 class StageChangeForm(forms.Form):
-    effective_on = forms.DateField(
-        label=_("date of the decision"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_on = forms.DateField(label=_("date of the decision"), widget=DateInput())
     basis = forms.CharField(
         label=_("decided by"), max_length=200, required=False, help_text=_("e.g. 支部委员会会议")
     )
@@ -649,7 +646,7 @@ class ScreeningForm(forms.Form):
             (ASSESSMENT_OVERDUE, _("Assessment overdue")),
         ],
     )
-    on = forms.DateField(label=_("on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("on"), widget=DateInput())
     stage = forms.ChoiceField(
         label=_("stage"), required=False, choices=[("", _("Any")), *Stage.choices]
     )

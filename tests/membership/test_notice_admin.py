@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from membership import records
 from membership.models import DevelopmentRecord, PublicNotice
@@ -29,6 +30,8 @@ def test_an_organizer_publishes_a_notice_from_the_form(
     assert page.status_code == 200
     assert "2023010201" in text and "发布公示" in text
     assert "拟确定发展对象公示 7 天" in text  # the school pack's period, said before publishing
+    # The date picker gets today as YYYY-MM-DD (in the language's format it would show empty).
+    assert f'type="date" name="starts_on" value="{timezone.localdate().isoformat()}"' in text
 
     response = organizer_client.post(
         reverse("notices:publish"),
