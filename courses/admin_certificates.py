@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import MenuItem
 
@@ -36,6 +35,7 @@ from courses.services.certificates import (
     revoke_certificate,
     sign_off,
 )
+from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 
 
@@ -62,7 +62,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class CertificateActionView(WagtailAdminTemplateMixin, FormView):
+class CertificateActionView(AdminPageMixin, FormView):
     """Revoke or replace a certificate, with a reason kept in its history."""
 
     form_class = ReasonForm
@@ -171,7 +171,7 @@ class CertificateViewSet(ModelViewSet):
         ]
 
 
-class IssueView(WagtailAdminTemplateMixin, FormView):
+class IssueView(AdminPageMixin, FormView):
     """Issue a certificate by hand (the learner completed offline, say), with a reason."""
 
     form_class = ReasonForm
@@ -283,7 +283,7 @@ class BulkVerifyForm(forms.Form):
         ]
 
 
-class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
+class BulkVerifyView(AdminPageMixin, FormView):
     """Organizers check a list of people before a branch meeting: who completed which training,
     with certificate serials; exportable to Excel."""
 
@@ -371,7 +371,7 @@ class BulkVerifyView(WagtailAdminTemplateMixin, FormView):
 # --- Class marks ----------------------------------------------------------------------------------
 
 
-class CohortMarksView(WagtailAdminTemplateMixin, TemplateView):
+class CohortMarksView(AdminPageMixin, TemplateView):
     """A class's learners with their progress and completion, and the marks organizers give:
     attendance (平时成绩) and the sign-off, when the completion policy asks for them."""
 

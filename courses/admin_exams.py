@@ -17,7 +17,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 
@@ -35,6 +34,7 @@ from courses.services.question_import import (
     import_questions,
     parse_file,
 )
+from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -178,7 +178,7 @@ def can_manage_questions(user) -> bool:
     return user.has_perm("courses.add_question")
 
 
-class ImportView(WagtailAdminTemplateMixin, FormView):
+class ImportView(AdminPageMixin, FormView):
     """Step one: upload and preview every question and every problem. Step two: confirm.
 
     The uploaded file waits in the cache between the steps (an hour), under a token that only
@@ -395,7 +395,7 @@ class GradeForm(forms.Form):
     )
 
 
-class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
+class GradingQueueView(AdminPageMixin, TemplateView):
     """Short answers waiting for a grade, oldest first; grading the last one of an attempt
     gives the attempt its final score."""
 

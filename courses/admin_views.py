@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
 from wagtail.admin.widgets.button import MenuItem
@@ -20,6 +19,7 @@ from courses.models import Cohort, Enrollment
 from courses.scope import LearnerScopedIndexMixin, can_manage, runs_every_class, scope_to_learners
 from courses.selectors import cohort_progress
 from courses.services.learning import enroll_many, withdraw
+from school.admin import AdminPageMixin
 
 
 class CohortIndexView(IndexView):
@@ -110,7 +110,7 @@ class EnrollForm(forms.Form):
         return numbers
 
 
-class CohortEnrollView(WagtailAdminTemplateMixin, FormView):
+class CohortEnrollView(AdminPageMixin, FormView):
     """Enroll learners in a class by pasting their numbers; says who was enrolled and who not."""
 
     form_class = EnrollForm
@@ -176,7 +176,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class WithdrawView(WagtailAdminTemplateMixin, FormView):
+class WithdrawView(AdminPageMixin, FormView):
     form_class = WithdrawForm
     template_name = "courses/admin/withdraw.html"
     header_icon = "user"

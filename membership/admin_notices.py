@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -29,6 +28,7 @@ from membership.services.notices import (
     publish_notice,
     record_notice_outcome,
 )
+from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.forms import DateInput
 
@@ -98,7 +98,7 @@ class PublishForm(forms.Form):
         return [people[number] for number in numbers]
 
 
-class PublishView(WagtailAdminTemplateMixin, FormView):
+class PublishView(AdminPageMixin, FormView):
     form_class = PublishForm
     template_name = "membership/admin/notice_publish.html"
     page_title = _("Publish a public notice")
@@ -166,7 +166,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class OutcomeView(WagtailAdminTemplateMixin, FormView):
+class OutcomeView(AdminPageMixin, FormView):
     """Record what the notice drew for one person on it."""
 
     form_class = OutcomeForm

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -47,6 +46,7 @@ from membership.selectors import (
 from membership.services import add_organization, add_record, correct_record, record_stage_change
 from membership.services.dossier import build_dossier
 from membership.services.roster import import_roster
+from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.forms import DateInput
 
@@ -387,7 +387,7 @@ class RecordForm(forms.Form):
         return {key: value for key, value in values.items() if key in allowed and value is not None}
 
 
-class PersonActionMixin(WagtailAdminTemplateMixin):
+class PersonActionMixin(AdminPageMixin):
     header_icon = "user"
 
     def dispatch(self, request, pk, **kwargs):
@@ -582,7 +582,7 @@ class RosterForm(forms.Form):
     )
 
 
-class RosterImportView(WagtailAdminTemplateMixin, FormView):
+class RosterImportView(AdminPageMixin, FormView):
     """Upload, see every error by row and column (nothing saved), then import all or nothing."""
 
     form_class = RosterForm
@@ -655,7 +655,7 @@ class ScreeningForm(forms.Form):
 SCREENING_ROWS = 500  # shown on the page; the count says how many there are in all
 
 
-class ScreeningView(WagtailAdminTemplateMixin, TemplateView):
+class ScreeningView(AdminPageMixin, TemplateView):
     """Organizers' lists: who is ready for the next stage on a date, who lacks only the
     training, whose half-yearly assessment is overdue — within their own organizations."""
 

@@ -2,6 +2,7 @@
 record what it drew — within their own organizations."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -141,3 +142,15 @@ def test_the_screening_list_offers_a_notice_for_the_ticked_people(organizer_clie
         reverse("people:screening") + "?which=eligible&on=2026-03-20&stage=candidate"
     )
     assert from_candidates.context["notice_kind"] == PublicNotice.Kind.ADMISSION
+
+
+def test_the_projects_own_admin_pages_are_headed_with_their_title(organizer_client):
+    """Not with Wagtail's bare "Home" breadcrumb."""
+    for url, title in (
+        (reverse("people:screening"), "条件筛查"),
+        (reverse("notices:publish"), "发布公示"),
+        (reverse("people:roster"), "导入台账"),
+    ):
+        html = organizer_client.get(url).content.decode()
+        headings = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        assert [re.sub(r"<[^>]+>|\s+", "", h) for h in headings] == [title], url
