@@ -18,7 +18,7 @@ from courses.admin_views import ListOnlyPolicy
 from membership import records
 from membership.models import NoticeEntry, PublicNotice
 from membership.selectors import (
-    current_record,
+    notice_rows,
     notices_visible_to,
     organizations_visible_to,
     people_visible_to,
@@ -230,21 +230,21 @@ class NoticeInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = set(people_visible_to(self.request.user).values_list("pk", flat=True))
-        rows = []
-        for entry in self.object.entries.select_related(
-            "person__user", "person__organization", "record"
-        ).order_by("person__user__username"):
-            record = current_record(entry)
-            outcome = record.details.get("outcome")
-            rows.append(
-                {
-                    "entry": entry,
-                    "outcome": records.NOTICE_OUTCOMES.get(outcome) if outcome else None,
-                    "reason": record.correction_reason,
-                    "mine": entry.person_id in visible,
-                }
-            )
+        found = notice_rows([self.object])[self.object.pk]
+        visible = set(
+            people_visible_to(self.request.user)
+            .filter(pk__in=[row.entry.person_id for row in found])
+            .values_list("pk", flat=True)
+        )
+        rows = [
+            {
+                "entry": row.entry,
+                "outcome": records.NOTICE_OUTCOMES.get(row.outcome) if row.outcome else None,
+                "reason": row.record.correction_reason,
+                "mine": row.entry.person_id in visible,
+            }
+            for row in found
+        ]
         context.update(
             rows=rows,
             can_record=self.request.user.has_perm("membership.add_developmentrecord"),

@@ -23,10 +23,10 @@ from membership.selectors import (
     ASSESSMENT_OVERDUE,
     ELIGIBLE,
     MISSING_ONLY_TRAINING,
-    current_record,
     default_pack_id,
     eligibility_of,
     filter_people,
+    notice_rows,
     notices_visible_to,
     organizations_visible_to,
     people_visible_to,
@@ -250,19 +250,20 @@ class NoticeEntrySerializer(serializers.Serializer):
         source="record.pk", help_text="The notice record as it stands."
     )
     outcome = serializers.ChoiceField(
-        source="record.details.outcome",
         choices=list(records.NOTICE_OUTCOMES),
         allow_null=True,
-        default=None,
         help_text="What the notice drew; null while none is recorded.",
     )
 
 
 class PublicNoticeSerializer(serializers.ModelSerializer):
+    """A public notice with the people on it and what it drew for each."""
+
+    # ``rows`` is attached by the viewset (selectors.notice_rows): serializers never query.
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
     page_url = serializers.SerializerMethodField()
-    entries = serializers.SerializerMethodField()
+    entries = NoticeEntrySerializer(source="rows", many=True)
 
     class Meta:
         model = PublicNotice
@@ -285,16 +286,6 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
         if notice.page is None or request is None:
             return None
         return request.build_absolute_uri(notice.page.url)
-
-    @extend_schema_field(NoticeEntrySerializer(many=True))
-    def get_entries(self, notice) -> list:
-        rows = [
-            {"entry": entry, "record": current_record(entry)}
-            for entry in notice.entries.select_related("person__user", "record").order_by(
-                "person__user__username"
-            )
-        ]
-        return NoticeEntrySerializer(rows, many=True).data
 
 
 class PublishNoticeSerializer(serializers.Serializer):
@@ -330,6 +321,16 @@ class PublicNoticeViewSet(
         if getattr(self, "swagger_fake_view", False):
             return PublicNotice.objects.none()
         return notices_visible_to(self.request.user).order_by("-starts_on", "-pk")
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        # The people on each notice, read in a fixed number of queries for a whole page.
+        if instance is not None:
+            notices = list(instance) if kwargs.get("many") else [instance]
+            rows = notice_rows(notices)
+            for notice in notices:
+                notice.rows = rows[notice.pk]
+            instance = notices if kwargs.get("many") else instance
+        return super().get_serializer(instance, *args, **kwargs)
 
     @extend_schema(request=PublishNoticeSerializer, responses={201: PublicNoticeSerializer})
     def create(self, request):

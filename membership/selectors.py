@@ -87,6 +87,44 @@ def current_record(entry: NoticeEntry) -> DevelopmentRecord:
         record = newer
 
 
+class NoticeRow(NamedTuple):
+    """One person on a notice, with their notice record as it stands (the latest correction)."""
+
+    entry: NoticeEntry
+    record: DevelopmentRecord
+
+    @property
+    def outcome(self) -> str | None:
+        return self.record.details.get("outcome")
+
+
+def notice_rows(notices: Sequence[PublicNotice]) -> dict[int, list[NoticeRow]]:
+    """The people on each notice, by student number, with their current notice records. A
+    fixed number of queries whatever the number of notices: one for the entries, then one
+    per generation of corrections (usually none or one)."""
+    entries = list(
+        NoticeEntry.objects.filter(notice__in=[n.pk for n in notices])
+        .select_related("person__user", "person__organization", "record")
+        .order_by("person__user__username")
+    )
+    latest = {entry.record_id: entry.record for entry in entries}  # first record id → latest
+    newest = {record.pk: first for first, record in latest.items()}  # latest id → first id
+    while newest:
+        corrections = list(DevelopmentRecord.objects.filter(supersedes_id__in=list(newest)))
+        following = {}
+        for record in corrections:
+            if record.supersedes_id is None:  # never: the query asked for corrections
+                continue
+            first = newest[record.supersedes_id]
+            latest[first] = record
+            following[record.pk] = first
+        newest = following
+    rows: dict[int, list[NoticeRow]] = {notice.pk: [] for notice in notices}
+    for entry in entries:
+        rows[entry.notice_id].append(NoticeRow(entry, latest[entry.record_id]))
+    return rows
+
+
 def access_person(user, pk) -> Person:
     """The person with this pk, if ``user`` may see them; Http404 otherwise (never 403: no probing)."""
     return get_object_or_404(people_visible_to(user), pk=pk)

@@ -1,5 +1,6 @@
 from selenium.webdriver.common.by import By
 
+from membership.models import PublicNotice
 from tests.e2e.test_home import click_and_wait
 
 
@@ -32,8 +33,6 @@ def test_searching_from_the_home_page_finds_the_lesson(phone, live_server, demo_
 
 def test_a_public_notice_table_scrolls_inside_the_page_on_a_phone(phone, live_server, demo_school):
     """The notice's table of people is wider than a phone: it scrolls on its own, the page not."""
-    from membership.models import PublicNotice
-
     notice = PublicNotice.objects.get()
     phone.get(live_server.url + notice.page.url)
 

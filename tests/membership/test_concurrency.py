@@ -5,16 +5,26 @@ import datetime
 import pytest
 from django.db import connection
 
+from cms.models import NoticePage
 from membership import records
-from membership.models import DevelopmentRecord, Person, Stage, StageChange
+from membership.models import (
+    DevelopmentRecord,
+    NoticeEntry,
+    Person,
+    PublicNotice,
+    Stage,
+    StageChange,
+)
 from membership.services import (
     InvalidRecord,
     StageChangeRefused,
     correct_record,
     record_stage_change,
 )
+from membership.services.notices import NoticeRefused
 from membership.services.roster import import_roster
 from tests.concurrency import run_at_once
+from tests.membership.conftest import history, person_in, publish_for
 from tests.membership.test_roster_import import ROWS, csv_bytes
 
 pytestmark = [
@@ -86,10 +96,6 @@ def test_the_same_roster_sent_twice_at_once_is_imported_once(branch, branch_orga
 def test_two_organizers_publishing_a_notice_for_the_same_person_at_once_publish_it_once(
     notice_section, branch, college, branch_organizer, admin, activist
 ):
-    from membership.models import NoticeEntry, PublicNotice
-    from membership.services.notices import NoticeRefused
-    from tests.membership.conftest import publish_for
-
     publishers = [(branch_organizer, branch), (admin, college)] * 2
 
     def publish(n):
@@ -113,9 +119,6 @@ def test_two_organizers_publishing_a_notice_for_the_same_person_at_once_publish_
 def test_notices_for_different_people_published_at_once_all_reach_the_site(
     notice_section, branch, branch_organizer
 ):
-    from cms.models import NoticePage
-    from tests.membership.conftest import history, person_in, publish_for
-
     people = []
     for n in range(4):
         person = person_in(branch, f"20230109{n:02d}", f"测试{n}")

@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from membership import records
 from membership.models import DevelopmentRecord, PublicNotice
+from membership.services.notices import record_notice_outcome
 from tests.membership.conftest import FEEDBACK, history, person_in, publish_for
 
 URL = "/api/v1/notices/"
@@ -132,3 +135,29 @@ def test_an_other_branch_person_is_refused_by_number(
     )
     assert response.status_code == 400 and "郑洁" in response.json()["detail"]
     assert not PublicNotice.objects.exists()
+
+
+def test_listing_notices_reads_a_fixed_number_of_queries(
+    api_client, notice_section, branch, branch_organizer, activist
+):
+    api_client.force_authenticate(branch_organizer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get(URL).status_code == 200
+        return len(captured)
+
+    first = publish_for(branch_organizer, branch, [activist])
+    one = queries()
+    for n in range(3):
+        person = person_in(branch, f"20230105{n:02d}", f"测试{n}")
+        history(person, (records.ACTIVIST_DECISION, datetime.date(2025, 1, 1), {}))
+        notice = publish_for(branch_organizer, branch, [person])
+        record_notice_outcome(
+            notice.entries.get(), outcome="no_objection", note="", actor=branch_organizer
+        )
+    record_notice_outcome(
+        first.entries.get(), outcome="objection_unresolved", note="核实中", actor=branch_organizer
+    )
+    assert len(api_client.get(URL).json()["results"]) == 4
+    assert queries() <= one + 1  # one more generation of corrections, not one per notice
