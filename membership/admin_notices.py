@@ -18,10 +18,12 @@ from courses.admin_views import ListOnlyPolicy
 from membership import records
 from membership.models import NoticeEntry, PublicNotice
 from membership.selectors import (
+    UnknownPeople,
     notice_rows,
     notices_visible_to,
     organizations_visible_to,
     people_visible_to,
+    people_with_numbers,
 )
 from membership.services.notices import (
     notice_period,
@@ -82,20 +84,10 @@ class PublishForm(forms.Form):
         text = self.cleaned_data["numbers"]
         for separator in SEPARATORS:
             text = text.replace(separator, "\n")
-        numbers = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-        people = {
-            person.user.username: person
-            for person in people_visible_to(self.user).filter(user__username__in=numbers)
-        }
-        unknown = [number for number in numbers if number not in people]
-        if unknown:
-            raise forms.ValidationError(
-                _("No one in your organizations has the number %(numbers)s.")
-                % {"numbers": "、".join(unknown)}
-            )
-        if not numbers:
-            raise forms.ValidationError(_("Enter at least one number."))
-        return [people[number] for number in numbers]
+        try:
+            return people_with_numbers(self.user, text.splitlines())
+        except UnknownPeople as error:
+            raise forms.ValidationError(str(error.detail)) from None
 
 
 class PublishView(AdminPageMixin, FormView):

@@ -30,6 +30,7 @@ from membership.selectors import (
     notices_visible_to,
     organizations_visible_to,
     people_visible_to,
+    people_with_numbers,
 )
 from membership.services.notices import publish_notice, record_notice_outcome
 from membership.services.roster import import_roster
@@ -347,22 +348,11 @@ class PublicNoticeViewSet(
         )
         if organization is None:
             raise BadParameter(_("No such organization among yours."))
-        numbers = list(dict.fromkeys(n.strip() for n in data["student_numbers"]))
-        people = {
-            person.user.username: person
-            for person in people_visible_to(request.user).filter(user__username__in=numbers)
-        }
-        unknown = [number for number in numbers if number not in people]
-        if unknown:
-            raise BadParameter(
-                _("No one in your organizations has the number %(numbers)s.")
-                % {"numbers": "、".join(unknown)}
-            )
         notice = publish_notice(
             actor=request.user,
             organization=organization,
             kind=data["kind"],
-            people=[people[number] for number in numbers],
+            people=people_with_numbers(request.user, data["student_numbers"]),
             starts_on=data["starts_on"],
             ends_on=data.get("ends_on"),
             feedback=data["feedback"],

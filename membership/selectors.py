@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.models import User
@@ -22,6 +23,7 @@ from membership.eligibility.engine import Eligibility, RulePack, eligibility, ne
 from membership.eligibility.facts import STAGES, PersonFacts, RecordFact, TrainingFact
 from membership.eligibility.packs import load_pack
 from membership.models import DevelopmentRecord, NoticeEntry, Organization, Person, PublicNotice
+from school.exceptions import DomainError
 
 
 def sees_everyone(user) -> bool:
@@ -123,6 +125,28 @@ def notice_rows(notices: Sequence[PublicNotice]) -> dict[int, list[NoticeRow]]:
     for entry in entries:
         rows[entry.notice_id].append(NoticeRow(entry, latest[entry.record_id]))
     return rows
+
+
+class UnknownPeople(DomainError):
+    code = "unknown_people"
+
+
+def people_with_numbers(user, numbers: Sequence[str]) -> list[Person]:
+    """The people ``user`` may see with these student or staff numbers, in the numbers' order,
+    each once. ``UnknownPeople`` names every number of no one the user may see — the same
+    words for a number nobody has and one outside the user's organizations (no probing)."""
+    wanted = list(dict.fromkeys(number.strip() for number in numbers if number.strip()))
+    found = {
+        person.user.username: person
+        for person in people_visible_to(user).filter(user__username__in=wanted)
+    }
+    unknown = [number for number in wanted if number not in found]
+    if unknown:
+        raise UnknownPeople(
+            _("No one in your organizations has the number %(numbers)s.")
+            % {"numbers": "、".join(unknown)}
+        )
+    return [found[number] for number in wanted]
 
 
 def access_person(user, pk) -> Person:

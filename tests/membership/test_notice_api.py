@@ -45,7 +45,7 @@ def test_an_organizer_publishes_a_notice(
 @pytest.mark.parametrize(
     "changes, code, words",
     [
-        ({"student_numbers": ["2023010201", "0000000"]}, "invalid_parameter", "0000000"),
+        ({"student_numbers": ["2023010201", "0000000"]}, "unknown_people", "0000000"),
         ({"ends_on": "2026-03-04"}, "notice_refused", "不少于 7 天"),
         ({"kind": "admission_notice"}, "notice_refused", "仅限发展对象"),
         ({"student_numbers": []}, "empty", "student_numbers"),
