@@ -37,6 +37,7 @@ from courses.services.certificates import (
 )
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
+from school.forms import split_numbers
 
 
 class CompletionPolicyViewSet(ModelViewSet):
@@ -238,11 +239,7 @@ class BulkVerifyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        numbers: list[str] = []
-        text = cleaned.get("numbers") or ""
-        for separator in ",，、;；\t ":
-            text = text.replace(separator, "\n")
-        numbers += [line.strip() for line in text.splitlines() if line.strip()]
+        numbers = split_numbers(cleaned.get("numbers") or "")
         upload = cleaned.get("file")
         if upload:
             numbers += self._numbers_in(upload)

@@ -20,6 +20,7 @@ from courses.scope import LearnerScopedIndexMixin, can_manage, runs_every_class,
 from courses.selectors import cohort_progress
 from courses.services.learning import enroll_many, withdraw
 from school.admin import AdminPageMixin
+from school.forms import split_numbers
 
 
 class CohortIndexView(IndexView):
@@ -82,10 +83,12 @@ class CohortInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         learners = cohort_progress(self.object)
         if not can_manage(self.request.user, self.object):
-            visible = scope_to_learners(
-                Enrollment.objects.filter(cohort=self.object), self.request.user
-            ).values_list("pk", flat=True)
-            learners = [row for row in learners if row.enrollment.pk in set(visible)]
+            visible = set(
+                scope_to_learners(
+                    Enrollment.objects.filter(cohort=self.object), self.request.user
+                ).values_list("pk", flat=True)
+            )
+            learners = [row for row in learners if row.enrollment.pk in visible]
         context["learners"] = learners
         context["enroll_url"] = reverse("cohorts:enroll", args=[self.object.pk])
         return context
@@ -99,10 +102,7 @@ class EnrollForm(forms.Form):
     )
 
     def clean_numbers(self):
-        text = self.cleaned_data["numbers"]
-        for separator in ",，、;；\t ":
-            text = text.replace(separator, "\n")
-        numbers = [line.strip() for line in text.splitlines() if line.strip()]
+        numbers = split_numbers(self.cleaned_data["numbers"])
         if not numbers:
             raise forms.ValidationError(_("Enter at least one number."))
         if len(numbers) > 2000:
@@ -211,7 +211,7 @@ class WithdrawView(AdminPageMixin, FormView):
 
 class EnrollmentIndexView(LearnerScopedIndexMixin, IndexView):
     @cached_property
-    def runs_every_class(self) -> bool:
+    def manages_every_class(self) -> bool:
         return runs_every_class(self.request.user)
 
     @cached_property
@@ -221,7 +221,7 @@ class EnrollmentIndexView(LearnerScopedIndexMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = [b for b in super().get_list_more_buttons(instance)]
         if instance.is_active and (
-            self.runs_every_class or instance.cohort_id in self.managed_cohorts
+            self.manages_every_class or instance.cohort_id in self.managed_cohorts
         ):
             buttons.append(
                 MenuItem(

@@ -32,9 +32,7 @@ from membership.services.notices import (
 )
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
-from school.forms import DateInput
-
-SEPARATORS = ",，、;；\t "
+from school.forms import DateInput, split_numbers
 
 
 class PublishForm(forms.Form):
@@ -81,11 +79,8 @@ class PublishForm(forms.Form):
         self.fields["organization"].queryset = organizations_visible_to(user).order_by("path")
 
     def clean_numbers(self):
-        text = self.cleaned_data["numbers"]
-        for separator in SEPARATORS:
-            text = text.replace(separator, "\n")
         try:
-            return people_with_numbers(self.user, text.splitlines())
+            return people_with_numbers(self.user, split_numbers(self.cleaned_data["numbers"]))
         except UnknownPeople as error:
             raise forms.ValidationError(str(error.detail)) from None
 

@@ -34,11 +34,11 @@ from membership.selectors import (
     ELIGIBLE,
     MISSING_ONLY_TRAINING,
     access_person,
-    current_record,
     default_pack_id,
     eligibility_of,
     eligibility_of_many,
     filter_people,
+    latest_versions,
     organizations_visible_to,
     people_visible_to,
     sees_everyone,
@@ -227,14 +227,21 @@ class PersonInspectView(ScopedMixin, InspectView):
             packs=available_packs(),
             pack_id=pack_id,
             can_override=sees_everyone(self.request.user),
-            notices=[
-                (entry, records.NOTICE_OUTCOMES.get(current_record(entry).details.get("outcome")))
-                for entry in person.notice_entries.select_related("notice").order_by(
-                    "notice__starts_on"
-                )
-            ],
+            notices=notices_of(person),
         )
         return context
+
+
+def notices_of(person: Person) -> list[tuple]:
+    """The notices ``person`` is on, each with what it drew for them (a label, or None)."""
+    entries = list(
+        person.notice_entries.select_related("notice", "record").order_by("notice__starts_on")
+    )
+    latest = latest_versions([entry.record for entry in entries])
+    return [
+        (entry, records.NOTICE_OUTCOMES.get(latest[entry.record_id].details.get("outcome")))
+        for entry in entries
+    ]
 
 
 def _parse_day(value):

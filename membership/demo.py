@@ -414,16 +414,17 @@ def seed_notices(*, admin: User, today: datetime.date) -> int:
     """Publish, for each college, the notice of the activists proposed as candidates now: those
     with a year behind them and no notice yet. It went up two days ago. Returns how many
     notices were published (none when run again)."""
-    proposed = [
-        person
-        for person in Person.objects.filter(stage=Stage.ACTIVIST)
+    proposed = (
+        Person.objects.filter(
+            stage=Stage.ACTIVIST,
+            stage_changes__to_stage=Stage.ACTIVIST,
+            stage_changes__effective_on__lte=today - datetime.timedelta(days=366),
+        )
         .exclude(records__kind=records.CANDIDATE_NOTICE)
         .select_related("user", "organization")
         .order_by("user__username")
-        if person.stage_changes.filter(
-            to_stage=Stage.ACTIVIST, effective_on__lte=today - datetime.timedelta(days=366)
-        ).exists()
-    ]
+        .distinct()
+    )
     by_college: dict[Organization, list[Person]] = {}
     for person in proposed:
         college = person.organization.get_parent()

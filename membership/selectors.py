@@ -79,14 +79,26 @@ def notices_visible_to(user) -> QuerySet[PublicNotice]:
     )
 
 
+def latest_versions(first: Sequence[DevelopmentRecord]) -> dict[int, DevelopmentRecord]:
+    """Each record as it stands now, by the first record's pk: the last correction of it, or
+    itself. One query per generation of corrections (usually none or one)."""
+    latest = {record.pk: record for record in first}
+    newest = {record.pk: record.pk for record in first}  # latest version's pk → first pk
+    while newest:
+        following = {}
+        for record in DevelopmentRecord.objects.filter(supersedes_id__in=list(newest)):
+            if record.supersedes_id is None:  # never: the query asked for corrections
+                continue
+            original = newest[record.supersedes_id]
+            latest[original] = record
+            following[record.pk] = original
+        newest = following
+    return latest
+
+
 def current_record(entry: NoticeEntry) -> DevelopmentRecord:
     """The person's notice record as it stands: the last correction of the one first written."""
-    record = entry.record
-    while True:
-        newer = DevelopmentRecord.objects.filter(supersedes=record).first()
-        if newer is None:
-            return record
-        record = newer
+    return latest_versions([entry.record])[entry.record_id]
 
 
 class NoticeRow(NamedTuple):
@@ -109,18 +121,7 @@ def notice_rows(notices: Sequence[PublicNotice]) -> dict[int, list[NoticeRow]]:
         .select_related("person__user", "person__organization", "record")
         .order_by("person__user__username")
     )
-    latest = {entry.record_id: entry.record for entry in entries}  # first record id → latest
-    newest = {record.pk: first for first, record in latest.items()}  # latest id → first id
-    while newest:
-        corrections = list(DevelopmentRecord.objects.filter(supersedes_id__in=list(newest)))
-        following = {}
-        for record in corrections:
-            if record.supersedes_id is None:  # never: the query asked for corrections
-                continue
-            first = newest[record.supersedes_id]
-            latest[first] = record
-            following[record.pk] = first
-        newest = following
+    latest = latest_versions([entry.record for entry in entries])
     rows: dict[int, list[NoticeRow]] = {notice.pk: [] for notice in notices}
     for entry in entries:
         rows[entry.notice_id].append(NoticeRow(entry, latest[entry.record_id]))

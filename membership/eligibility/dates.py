@@ -112,3 +112,22 @@ def nth_working_day(start: datetime.date, n: int, work_calendar: WorkCalendar) -
             if seen == n:
                 return day
         day += ONE_DAY
+
+
+def period_length(
+    first: datetime.date, last: datetime.date, unit: str, work_calendar: WorkCalendar
+) -> int:
+    """How long a period from `first` to `last` (both included) is, in `unit`: "working_days"
+    by the calendar, or "days"."""
+    if unit == "working_days":
+        return working_days_between(first, last, work_calendar)
+    return (last - first).days + 1
+
+
+def period_end(
+    start: datetime.date, length: int, unit: str, work_calendar: WorkCalendar
+) -> datetime.date:
+    """The last day of a period of `length` `unit`s starting on `start` (included)."""
+    if unit == "working_days":
+        return nth_working_day(start, length, work_calendar)
+    return start + datetime.timedelta(days=length - 1)

@@ -30,7 +30,7 @@ from membership.eligibility.dates import (
     add_years,
     full_months,
     full_years,
-    working_days_between,
+    period_length,
 )
 from membership.eligibility.facts import STAGES, PersonFacts, RecordFact, TrainingFact
 
@@ -405,10 +405,7 @@ def public_notice(situation: Situation, params: Mapping[str, Any]) -> Outcome:
         return Outcome(False, f"{_cite(notice)}，未登记有效的公示截止日期")
     if ends_on < notice.on:
         return Outcome(False, f"{_cite(notice)}，截止日期 {ends_on} 早于开始日期")
-    if unit == "working_days":
-        length = working_days_between(notice.on, ends_on, situation.calendar)
-    else:
-        length = (ends_on - notice.on).days + 1
+    length = period_length(notice.on, ends_on, unit, situation.calendar)
     text = f"{_kind(kind)} {notice.on} 至 {ends_on}" + (
         f"（记录 #{notice.id}）" if notice.id is not None else ""
     )

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cms.models import NoticeIndexPage, NoticePage
 from membership import records
-from membership.eligibility.dates import nth_working_day, working_days_between
+from membership.eligibility.dates import WorkCalendar, period_end, period_length
+from membership.eligibility.engine import UNIT_NAMES
+from membership.eligibility.facts import RecordFact
 from membership.eligibility.packs import load_pack
 from membership.models import (
     DevelopmentRecord,
@@ -25,11 +27,11 @@ from membership.models import (
     Person,
     PublicNotice,
     Stage,
-    StageChange,
 )
 from membership.selectors import (
     current_record,
     default_pack_id,
+    facts_for,
     organizations_visible_to,
     people_visible_to,
 )
@@ -68,19 +70,11 @@ def notice_period(kind: str, pack_id: str | None = None) -> tuple[int, str]:
 def default_end(kind: str, starts_on: datetime.date, pack_id: str | None = None) -> datetime.date:
     """The last day of the shortest notice of ``kind`` that starts on ``starts_on``."""
     period, unit = notice_period(kind, pack_id)
-    if unit == "days":
-        return starts_on + datetime.timedelta(days=period - 1)
-    return nth_working_day(starts_on, period, load_pack(pack_id or default_pack_id()).calendar)
+    return period_end(starts_on, period, unit, _calendar(pack_id))
 
 
-def period_length(
-    starts_on: datetime.date, ends_on: datetime.date, unit: str, pack_id: str | None = None
-) -> int:
-    if unit == "days":
-        return (ends_on - starts_on).days + 1
-    return working_days_between(
-        starts_on, ends_on, load_pack(pack_id or default_pack_id()).calendar
-    )
+def _calendar(pack_id: str | None = None) -> WorkCalendar:
+    return load_pack(pack_id or default_pack_id()).calendar
 
 
 @transaction.atomic
@@ -123,10 +117,10 @@ def publish_notice(
             _("A notice is recorded when it goes up: the start cannot be after today.")
         )
     period, unit = notice_period(kind)
-    ends_on = ends_on or default_end(kind, starts_on)
+    ends_on = ends_on or period_end(starts_on, period, unit, _calendar())
     if ends_on < starts_on:
         raise NoticeRefused(_("The notice cannot end before it starts."))
-    length = period_length(starts_on, ends_on, unit)
+    length = period_length(starts_on, ends_on, unit, _calendar())
     if length < period:
         raise NoticeRefused(
             (
@@ -257,13 +251,12 @@ def _page_body(notice: PublicNotice, people: list[Person]) -> list[tuple[str, ob
         else "经支部委员会审查、上级党委预审"
     )
     _, unit = notice_period(notice.kind)
-    length = period_length(notice.starts_on, notice.ends_on, unit)
-    unit_name = "个工作日" if unit == "working_days" else "天"
+    length = period_length(notice.starts_on, notice.ends_on, unit, _calendar())
     intro = (
         f"<p>{basis}，拟{verb}以下{'' if len(people) == 1 else f'{len(people)}名'}同志{target}，"
         "现予以公示。"
         f"公示期为 {notice.starts_on:%Y年%-m月%-d日} 至 {notice.ends_on:%Y年%-m月%-d日}"
-        f"（{length}{unit_name}）。</p>"
+        f"（{length}{UNIT_NAMES[unit]}）。</p>"
     )
     closing = (
         "<p>公示期内，党员和群众可通过下方方式向党组织反映公示对象的情况和问题。"
@@ -289,21 +282,26 @@ def _people_table(kind: str, people: list[Person]) -> dict:
     ]
     if admission:
         header += ["确定为发展对象时间", "入党介绍人"]
-    facts = _file_facts(people)
+    facts = facts_for(people)  # current records only, as the engine reads them
     rows = [header]
     for person in people:
-        mine = facts.get(person.pk, {})
+        mine = facts[person.pk]
+        applications = mine.of_kind(records.APPLICATION)
         row = [
             person.user.full_name,
             str(person.get_gender_display()) if person.gender else "",
             person.ethnicity,
             f"{person.birth_date:%Y.%m}" if person.birth_date else "",
             person.organization.name,
-            _month(mine.get(records.APPLICATION)),
-            _month(mine.get(Stage.ACTIVIST)),
+            _month(applications[0] if applications else None),
+            _month(mine.latest(records.ACTIVIST_DECISION)),
         ]
         if admission:
-            row += [_month(mine.get(Stage.CANDIDATE)), mine.get(records.INTRODUCERS, "")]
+            introducers = mine.latest(records.INTRODUCERS)
+            row += [
+                _month(mine.latest(records.CANDIDATE_DECISION)),
+                "、".join(introducers.details.get("names", [])) if introducers else "",
+            ]
         rows.append(row)
     return {
         "data": rows,
@@ -313,32 +311,8 @@ def _people_table(kind: str, people: list[Person]) -> dict:
     }
 
 
-def _file_facts(people: list[Person]) -> dict[int, dict]:
-    """For each person: the application date, the dates they became activist and candidate,
-    and their introducers' names — the latest uncorrected record of each."""
-    facts: dict[int, dict] = {person.pk: {} for person in people}
-    for change in (
-        StageChange.objects.filter(person__in=people)
-        .order_by("effective_on")
-        .only("person_id", "to_stage", "effective_on")
-    ):
-        facts[change.person_id][change.to_stage] = change.effective_on
-    for record in DevelopmentRecord.objects.filter(
-        person__in=people,
-        kind__in=[records.APPLICATION, records.INTRODUCERS],
-        superseded_by__isnull=True,
-    ).order_by("occurred_on", "recorded_at"):
-        if record.kind == records.APPLICATION:
-            facts[record.person_id].setdefault(records.APPLICATION, record.occurred_on)
-        else:
-            facts[record.person_id][records.INTRODUCERS] = "、".join(
-                record.details.get("names", [])
-            )
-    return facts
-
-
-def _month(day: datetime.date | None) -> str:
-    return f"{day:%Y.%m}" if day else ""
+def _month(record: RecordFact | None) -> str:
+    return f"{record.on:%Y.%m}" if record else ""
 
 
 # --- What the notice drew ---------------------------------------------------------------------------

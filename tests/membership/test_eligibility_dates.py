@@ -12,6 +12,8 @@ from membership.eligibility.dates import (
     full_months,
     full_years,
     nth_working_day,
+    period_end,
+    period_length,
     working_days_between,
 )
 
@@ -124,3 +126,19 @@ def test_a_calendar_knows_which_years_it_covers():
     assert MAY_DAY.missing_years(D(2024, 12, 30), D(2026, 1, 2)) == [2024, 2026]
     assert MAY_DAY.missing_years(D(2025, 1, 1), D(2025, 12, 31)) == []
     assert EMPTY_CALENDAR.missing_years(D(2025, 1, 1), D(2025, 1, 2)) == [2025]
+
+
+@pytest.mark.parametrize(
+    ("start", "length", "unit", "calendar", "end"),
+    [
+        (D(2026, 3, 2), 7, "days", EMPTY_CALENDAR, D(2026, 3, 8)),
+        (D(2026, 3, 2), 5, "working_days", EMPTY_CALENDAR, D(2026, 3, 6)),
+        (D(2025, 4, 28), 5, "working_days", MAY_DAY, D(2025, 5, 7)),
+        (D(2025, 4, 28), 5, "days", MAY_DAY, D(2025, 5, 2)),  # holidays are days too
+    ],
+)
+def test_a_period_ends_where_its_length_says_and_measures_that_length(
+    start, length, unit, calendar, end
+):
+    assert period_end(start, length, unit, calendar) == end
+    assert period_length(start, end, unit, calendar) == length

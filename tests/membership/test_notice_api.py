@@ -121,7 +121,7 @@ def test_the_outcome_is_recorded_through_the_api(
     assert entry["record"] != notice.entries.get().record_id  # the correction, not the first
 
 
-def test_an_other_branch_person_is_refused_by_number(
+def test_a_person_of_another_branch_is_refused_on_a_branchs_notice(
     api_client, notice_section, branch, other_branch, admin, activist
 ):
     stranger = person_in(other_branch, "2024020999", "郑洁")
