@@ -1,4 +1,5 @@
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from membership.models import PublicNotice
 from tests.e2e.test_home import click_and_wait
@@ -12,9 +13,9 @@ def test_a_lesson_reads_comfortably_on_a_phone(phone, live_server, demo_school):
     image = phone.find_element(By.CSS_SELECTOR, ".figure img")
     # The browser picked a rendition no wider than it needs, and it fits the screen.
     assert phone.execute_script("return arguments[0].getBoundingClientRect().width", image) <= 375
-    assert "width-800" in image.get_attribute("currentSrc") or "width-400" in image.get_attribute(
-        "currentSrc"
-    )
+    # currentSrc is empty until the browser has picked a rendition: wait for it, read it once.
+    chosen = WebDriverWait(phone, 10).until(lambda d: image.get_attribute("currentSrc"))
+    assert "width-800" in chosen or "width-400" in chosen
     font_size = phone.execute_script(
         "return parseFloat(getComputedStyle(document.querySelector('.article p')).fontSize)"
     )
