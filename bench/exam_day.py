@@ -92,6 +92,7 @@ class Recorder:
 
 
 def pick(question: dict):
+    """A random answer. Option ids are the keys drawn for the attempt (strings, as sent)."""
     kind = question["kind"]
     if kind == "single":
         return random.choice(question["options"])["id"]

@@ -2,11 +2,13 @@
 a normalized response or a score out).
 
 A snapshot is what a paper keeps of each question when it is drawn (see ``snapshot_of`` in
-courses/services/exams.py): kind, text, options with their ids and fractions, blanks with
-their accepted answers. Responses arrive as JSON:
+courses/services/exams.py): kind, text, options with their keys and fractions, blanks with
+their accepted answers. An option's key is drawn at random for the attempt; it is the option's
+id for the learner (the bank's pk never is: it would tell the order the author wrote them in).
+Responses arrive as JSON:
 
-    single        an option id                 3
-    multiple      a list of option ids         [3, 5]
+    single        an option's key              "pQ3x_a9Z"
+    multiple      a list of option keys        ["pQ3x_a9Z", "Kd-07sLm"]
     true_false    true or false                true
     fill_in       a list of strings, a blank each   ["1921", "7月1日"]
     short_answer  a string                     "……"
@@ -32,22 +34,19 @@ class InvalidResponse(ValueError):
 def normalize_response(snapshot: dict, response):
     """The response in its stored form, or ``InvalidResponse``."""
     kind = snapshot["kind"]
-    option_ids = {option["id"] for option in snapshot.get("options", [])}
+    keys = {option["key"] for option in snapshot.get("options", [])}
     if kind == q.SINGLE:
-        if (
-            isinstance(response, bool)
-            or not isinstance(response, int)
-            or response not in option_ids
-        ):
+        if not isinstance(response, str):
+            raise InvalidResponse(_("Send the id of one option (a string)."))
+        if response not in keys:
             raise InvalidResponse(_("Choose one of this question's options."))
         return response
     if kind == q.MULTIPLE:
-        if not isinstance(response, list) or any(
-            isinstance(r, bool) or not isinstance(r, int) for r in response
-        ):
-            raise InvalidResponse(_("Send a list of this question's option ids."))
-        if not set(response) <= option_ids:
+        if not isinstance(response, list) or not all(isinstance(r, str) for r in response):
+            raise InvalidResponse(_("Send a list of option ids (strings)."))
+        if not set(response) <= keys:
             raise InvalidResponse(_("Choose only from this question's options."))
+        # Sorted: the stored form is canonical. The keys are random, so the order tells nothing.
         return sorted(set(response))
     if kind == q.TRUE_FALSE:
         if not isinstance(response, bool):
@@ -77,6 +76,12 @@ def normalize_response(snapshot: dict, response):
     raise InvalidResponse(_("Unknown question kind."))
 
 
+def right_keys(snapshot: dict) -> list[str]:
+    """The keys of a choice question's right options (those worth some of the points), in the
+    order the learner saw them."""
+    return [o["key"] for o in snapshot.get("options", []) if Decimal(o["fraction"]) > 0]
+
+
 def _same_text(a: str, b: str) -> bool:
     def canon(text: str) -> str:
         return "".join(unicodedata.normalize("NFKC", text).casefold().split())
@@ -88,15 +93,15 @@ def _fraction(snapshot: dict, response) -> Decimal:
     """The share of the points a response earns, from 0 to 1."""
     kind = snapshot["kind"]
     if kind == q.SINGLE:
-        picked = [o for o in snapshot["options"] if o["id"] == response]
+        picked = [o for o in snapshot["options"] if o["key"] == response]
         return Decimal(1) if picked and Decimal(picked[0]["fraction"]) > 0 else Decimal(0)
     if kind == q.MULTIPLE:
         chosen = set(response)
-        right = {o["id"] for o in snapshot["options"] if Decimal(o["fraction"]) > 0}
+        right = set(right_keys(snapshot))
         rule = snapshot.get("scoring", q.ALL_OR_NOTHING)
         if rule == q.WEIGHTED:
             total = sum(
-                (Decimal(o["fraction"]) for o in snapshot["options"] if o["id"] in chosen),
+                (Decimal(o["fraction"]) for o in snapshot["options"] if o["key"] in chosen),
                 Decimal(0),
             )
             return min(max(total, Decimal(0)), Decimal(1))

@@ -1,9 +1,11 @@
 """Reads of the curriculum that are more than a one-line query."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from cms.search import query_terms, query_words
 from courses import completion
@@ -251,12 +253,49 @@ class ExamCard:
     best: Attempt | None
 
 
-def exams_for(user) -> dict[int, list[ExamCard]]:
-    """Published exams of the learner's active courses, keyed by course id, with their attempts."""
-    course_ids = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
-        "course"
+def exams_visible_to(user) -> QuerySet[Exam]:
+    """The exams ``user`` may see as a learner: published ones of the courses they are actively
+    enrolled in; an exam of one class only for that class's active learners.
+
+    The exam pages, the exam API and 我的学习 all read this, so none shows an exam another
+    does not. Whether the learner may start an attempt now is ``start_blocker``'s question.
+    """
+    active = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
+    return Exam.objects.filter(is_published=True).filter(
+        Q(cohort__isnull=True, course__in=active.values("course"))
+        | Q(cohort__in=active.filter(cohort__isnull=False).values("cohort"))
     )
-    exams = list(Exam.objects.filter(is_published=True, course__in=course_ids).order_by("opens_at"))
+
+
+def access_exam(user, pk: int) -> Exam:
+    """The exam with this pk if ``user`` may see it (``exams_visible_to``); Http404 otherwise."""
+    return get_object_or_404(exams_visible_to(user).select_related("course"), pk=pk)
+
+
+def review_released(attempt: Attempt, *, now: datetime.datetime) -> bool:
+    """Whether the learner may see the review of ``attempt``: each question's score, the right
+    answers, the explanations and graders' comments. Until then only the total and pass/fail.
+
+    Never before the attempt is graded. Then as the exam's ``review`` says; "after the last
+    attempt" is once the learner can start no other attempt and has none open. The exam counts
+    as closed only once no attempt accepts answers (``answers_accepted_until``: the grace
+    period after ``closes_at``), so no one still writing can be handed the key.
+    """
+    exam = attempt.exam
+    if attempt.status != Attempt.Status.GRADED or exam.review == Exam.Review.NEVER:
+        return False
+    if exam.review == Exam.Review.AFTER_EACH_ATTEMPT or now > exam.answers_accepted_until:
+        return True
+    if exam.review == Exam.Review.AFTER_CLOSE:
+        return False
+    theirs = Attempt.objects.filter(exam_id=exam.pk, user_id=attempt.user_id)
+    closed = theirs.exclude(status=Attempt.Status.OPEN).count()
+    return closed >= exam.max_attempts and not theirs.filter(status=Attempt.Status.OPEN).exists()
+
+
+def exams_for(user) -> dict[int, list[ExamCard]]:
+    """The exams the learner sees (``exams_visible_to``), keyed by course id, with their attempts."""
+    exams = list(exams_visible_to(user).order_by("opens_at"))
     attempts: dict[int, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(user=user, exam__in=exams).order_by("number"):
         attempts.setdefault(attempt.exam_id, []).append(attempt)

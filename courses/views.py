@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,14 +21,16 @@ from courses.models import (
     CourseIndexPage,
     CoursePage,
     Enrollment,
-    Exam,
     VerificationLog,
 )
+from courses.scope import scope_to_learners
 from courses.selectors import (
+    access_exam,
     completion_status,
     enrollments_with_progress,
     exams_for,
     policy_for,
+    review_released,
     search_curriculum,
 )
 from courses.services.certificates import (
@@ -105,10 +108,9 @@ def enroll_in_course(request, course_id: int):
 
 @login_required
 def exam_detail(request, exam_id: int):
-    """An exam's front page: rules, the learner's attempts, and the button to start."""
-    exam = get_object_or_404(
-        Exam.objects.filter(is_published=True).select_related("course"), pk=exam_id
-    )
+    """An exam's front page: rules, the learner's attempts, and the button to start.
+    Only for the learners the exam is for (``exams_visible_to``); 404 for anyone else."""
+    exam = access_exam(request.user, exam_id)
     close_overdue_attempts(exam=exam, user=request.user)
     attempts = list(exam.attempts.filter(user=request.user).order_by("number"))
     return render(
@@ -126,7 +128,7 @@ def exam_detail(request, exam_id: int):
 @login_required
 @require_POST
 def exam_start(request, exam_id: int):
-    exam = get_object_or_404(Exam.objects.filter(is_published=True), pk=exam_id)
+    exam = access_exam(request.user, exam_id)
     try:
         attempt, _created = start_attempt(exam, user=request.user)
     except DomainError as error:
@@ -137,16 +139,24 @@ def exam_start(request, exam_id: int):
 
 @login_required
 def attempt_page(request, attempt_id: int):
-    """The paper while the attempt is open; the result (and, once graded, the review) after."""
+    """The paper while the attempt is open; the result after, and the review once the exam's
+    review setting releases it (``review_released``)."""
     attempt = get_object_or_404(
         Attempt.objects.filter(user=request.user).select_related("exam"), pk=attempt_id
     )
     attempt = close_if_overdue(attempt)
     rows = list(attempt.questions.select_related("answer").order_by("position"))
+    now = timezone.now()
     return render(
         request,
         "courses/attempt.html",
-        {"attempt": attempt, "exam": attempt.exam, "rows": rows, "now": timezone.now()},
+        {
+            "attempt": attempt,
+            "exam": attempt.exam,
+            "rows": rows,
+            "now": now,
+            "review": review_released(attempt, now=now),
+        },
     )
 
 
@@ -155,14 +165,18 @@ def attempt_page(request, attempt_id: int):
 
 @login_required
 def certificate_file(request, serial: str, kind: str):
-    """The certificate's PNG or PDF, for its holder (and staff who may see certificates)."""
+    """The certificate's PNG or PDF, for its holder and for staff who may see certificates of
+    this learner (``scope_to_learners``). 404 for anyone else, never 403: no probing serials."""
     if kind not in ("png", "pdf"):
         raise Http404
-    certificate = get_object_or_404(Certificate, serial=serial)
-    if certificate.user_id != request.user.pk and not request.user.has_perm(
-        "courses.view_certificate"
-    ):
-        raise Http404
+    certificates = Certificate.objects.filter(serial=serial)
+    if not request.user.has_perm("courses.view_certificate"):
+        certificates = certificates.filter(user=request.user)
+    else:
+        certificates = certificates.filter(
+            Q(user=request.user) | Q(pk__in=scope_to_learners(certificates, request.user))
+        )
+    certificate = get_object_or_404(certificates)
     if not certificate.rendered_at:
         # The worker has not drawn it yet (or is down): draw it now rather than fail.
         certificate = render_certificate_files(certificate)

@@ -1,21 +1,26 @@
 """The exam API: the contract the exam page and other clients rely on.
 
-No answer key, explanation or correctness flag leaves the server before an attempt is graded:
-the serializers below only read them from a snapshot when the attempt's status is graded.
+No answer key, explanation or correctness flag leaves the server before the review of a graded
+attempt is released (the exam's ``review`` setting, ``review_released``): the serializers below
+only read them from a snapshot when their context says so. Options are identified by the keys
+drawn for the attempt, never by the bank's pks.
 """
 
 import datetime
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
-from courses.models import Attempt, Enrollment, Exam
+from courses.models import Attempt, Exam
 from courses.questions import types as q
+from courses.scoring import right_keys
+from courses.selectors import exams_visible_to, review_released
 from courses.services.exams import (
     close_if_overdue,
     save_answer,
@@ -74,6 +79,7 @@ class ExamSerializer(serializers.ModelSerializer):
             "max_attempts",
             "pass_score",
             "requires_lessons_complete",
+            "review",
             "attempts",
             "can_start",
             "blocked_by",
@@ -91,8 +97,19 @@ class ExamSerializer(serializers.ModelSerializer):
 
 
 class OptionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(
+        help_text="The option's key in this attempt: answer with it. Random per attempt."
+    )
     text = serializers.CharField()
+
+
+@extend_schema_field({"type": "string", "description": "One of: " + ", ".join(q.KINDS) + "."})
+class QuestionKindField(serializers.ChoiceField):
+    """A question's kind. Not an enum in the schema: it would take the name ``KindEnum`` from
+    the public notices' kinds (spectacular names enums by field name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=q.KINDS, **kwargs)
 
 
 class PaperQuestionSerializer(serializers.Serializer):
@@ -100,14 +117,15 @@ class PaperQuestionSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="question_id")
     position = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=q.KINDS, source="snapshot.kind")
+    kind = QuestionKindField(source="snapshot.kind")
     text = serializers.CharField(source="snapshot.text")
     points = serializers.DecimalField(max_digits=5, decimal_places=1)
     options = serializers.SerializerMethodField()
     blanks = serializers.SerializerMethodField(help_text="How many blanks a fill-in question has.")
 
+    @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, row) -> list[dict]:
-        return [{"id": option["id"], "text": option["text"]} for option in row.snapshot["options"]]
+        return [{"id": o["key"], "text": o["text"]} for o in row.snapshot["options"]]
 
     def get_blanks(self, row) -> int:
         return len(row.snapshot["blanks"])
@@ -119,10 +137,12 @@ class SavedAnswerSerializer(serializers.Serializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    """What a graded attempt reveals for each question."""
+    """What a graded attempt reveals for each question, once its review is released."""
 
     score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
-    correct_options = serializers.ListField(child=serializers.IntegerField())
+    correct_options = serializers.ListField(
+        child=serializers.CharField(), help_text="The ids of the right options."
+    )
     correct = serializers.BooleanField(allow_null=True)
     accepted = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
     explanation = serializers.CharField()
@@ -133,20 +153,25 @@ class AttemptQuestionSerializer(PaperQuestionSerializer):
     answer = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
 
+    @extend_schema_field(SavedAnswerSerializer(allow_null=True))
     def get_answer(self, row) -> dict | None:
         answer = getattr(row, "answer", None)
         return SavedAnswerSerializer(answer).data if answer else None
 
+    @extend_schema_field(
+        ReviewSerializer(
+            allow_null=True,
+            help_text="Null until the attempt is graded and the exam's review setting releases it.",
+        )
+    )
     def get_review(self, row) -> dict | None:
-        if self.context["attempt"].status != Attempt.Status.GRADED:
+        if not self.context.get("review", False):
             return None
         snapshot, answer = row.snapshot, getattr(row, "answer", None)
         return ReviewSerializer(
             {
                 "score": answer.score if answer else 0,
-                "correct_options": [
-                    o["id"] for o in snapshot["options"] if float(o["fraction"]) > 0
-                ],
+                "correct_options": right_keys(snapshot),
                 "correct": snapshot["correct"],
                 "accepted": snapshot["blanks"],
                 "explanation": snapshot["explanation"],
@@ -165,9 +190,12 @@ class AttemptSerializer(AttemptSummarySerializer):
     class Meta(AttemptSummarySerializer.Meta):
         fields = [*AttemptSummarySerializer.Meta.fields, "exam", "now", "questions"]
 
+    @extend_schema_field(AttemptQuestionSerializer(many=True))
     def get_questions(self, attempt) -> list[dict]:
         rows = attempt.questions.select_related("answer").order_by("position")
-        return AttemptQuestionSerializer(rows, many=True, context={"attempt": attempt}).data
+        # The caller decides whether the review is released (it takes a query); by default not.
+        review = self.context.get("review", False)
+        return AttemptQuestionSerializer(rows, many=True, context={"review": review}).data
 
     def get_now(self, attempt) -> datetime.datetime:
         return timezone.now()
@@ -175,8 +203,8 @@ class AttemptSerializer(AttemptSummarySerializer):
 
 class AnswerSaveSerializer(serializers.Serializer):
     response = serializers.JSONField(
-        help_text="An option id (single), a list of option ids (multiple), true/false, a list of strings "
-        "(fill-in, one per blank) or a string (short answer)."
+        help_text="An option's id, a string (single), a list of option ids (multiple), true/false, "
+        "a list of strings (fill-in, one per blank) or a string (short answer)."
     )
 
 
@@ -193,12 +221,15 @@ class SubmitResultSerializer(serializers.ModelSerializer):
 
 
 class AnswerThrottle(SimpleRateThrottle):
-    """At most so many saves a minute to one attempt: enough for a person, not for guessing."""
+    """At most so many saves a minute by a learner to one of their attempts: enough for a person,
+    not for guessing. Checked by the view once it knows the attempt is the user's, so requests
+    to someone else's attempt (404) never count against its owner."""
 
     scope = "answer"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": view.kwargs.get("pk")}
+        ident = f"{request.user.pk}:{view.kwargs['pk']}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class ExamViewSet(viewsets.GenericViewSet):
@@ -209,10 +240,7 @@ class ExamViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Exam.objects.none()
-        courses = Enrollment.objects.filter(
-            user=self.request.user, status=Enrollment.Status.ACTIVE
-        ).values("course")
-        return Exam.objects.filter(is_published=True, course__in=courses).order_by("opens_at")
+        return exams_visible_to(self.request.user).order_by("opens_at")
 
     def _data(self, exam) -> dict:
         user = self.request.user
@@ -257,15 +285,22 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         # Whoever touches an attempt whose time is up closes it first ("the next request").
         return close_if_overdue(super().get_object())
 
+    def retrieve(self, request, pk=None):
+        """The attempt with its questions and your saved answers; its review once released."""
+        attempt = self.get_object()
+        review = review_released(attempt, now=timezone.now())
+        return Response(AttemptSerializer(attempt, context={"review": review}).data)
+
     @extend_schema(request=AnswerSaveSerializer, responses=AnswerSavedSerializer)
-    @action(
-        detail=True,
-        methods=["put"],
-        url_path=r"answers/(?P<question_id>\d+)",
-        throttle_classes=[AnswerThrottle],
-    )
+    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>\d+)")
     def answers(self, request, pk=None, question_id=None):
         """Save one answer. Saving the same answer twice is harmless; the last save wins."""
+        # Ownership first, then the throttle: someone else's requests to this attempt are 404
+        # and must not use up its owner's saves. The service checks ownership again, under lock.
+        get_object_or_404(self.get_queryset(), pk=pk)
+        throttle = AnswerThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         payload = AnswerSaveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:

@@ -157,6 +157,14 @@ class FillBlank(Orderable):
 class Exam(ClusterableModel):
     """结业考试 of a course (optionally of one class): when, how long, and how the paper is drawn."""
 
+    class Review(models.TextChoices):
+        """When a learner sees the review of a graded attempt (Moodle's review options)."""
+
+        AFTER_EACH_ATTEMPT = "after_each_attempt", _("Immediately, after each attempt")
+        AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the learner's last attempt")
+        AFTER_CLOSE = "after_close", _("After the exam closes")
+        NEVER = "never", _("Never")
+
     course = models.ForeignKey(
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="exams"
     )
@@ -193,6 +201,18 @@ class Exam(ClusterableModel):
         _("all lessons must be complete first"), default=True
     )
     shuffle_options = models.BooleanField(_("shuffle the options"), default=True)
+    review = models.CharField(
+        _("when the answers are shown"),
+        max_length=20,
+        choices=Review.choices,
+        default=Review.AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "When learners see each question's score, the right answers, the explanations and "
+            "graders' comments of a graded attempt; until then they see only their total score and "
+            "whether they passed. “After the learner's last attempt”: once they can start no other "
+            "attempt (their attempts are used up or the exam has closed)."
+        ),
+    )
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Learners see only published exams.")
     )
@@ -217,6 +237,7 @@ class Exam(ClusterableModel):
                 FieldPanel("shuffle_options"),
             ]
         ),
+        FieldPanel("review"),
         InlinePanel("rules", label=_("rule"), heading=_("Paper"), min_num=1),
         FieldPanel("is_published"),
     ]
@@ -244,6 +265,12 @@ class Exam(ClusterableModel):
 
     def is_open_at(self, moment) -> bool:
         return self.is_published and self.opens_at <= moment < self.closes_at
+
+    @property
+    def answers_accepted_until(self) -> datetime.datetime:
+        """The last moment any attempt accepts an answer: no deadline is after ``closes_at``,
+        and each has the grace period on top."""
+        return self.closes_at + datetime.timedelta(seconds=self.grace_seconds)
 
 
 class ExamRule(Orderable):
@@ -363,7 +390,12 @@ class Attempt(models.Model):
 
 class AttemptQuestion(models.Model):
     """A question as it was drawn into one attempt: its points, option order and a snapshot of
-    its content, so editing the bank later never changes a paper already handed out."""
+    its content, so editing the bank later never changes a paper already handed out.
+
+    Each option of the snapshot has a ``key`` drawn at random for this attempt: it is what the
+    learner sees and answers with, and says nothing about the bank's order (authors tend to
+    write the right option first). ``option_id`` is the bank's option, for item analysis; it
+    never leaves the server."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")

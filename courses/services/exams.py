@@ -9,6 +9,7 @@ save that arrives after the deadline, or the periodic sweep.
 
 import datetime
 import random
+import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -75,10 +76,30 @@ class InvalidGrade(DomainError):
 # --- Papers --------------------------------------------------------------------------------------
 
 
+def option_keys(count: int) -> list[str]:
+    """``count`` distinct random keys for a question's options in one attempt.
+
+    A learner answers with these, so they must say nothing about the bank: option pks follow
+    the order the author wrote the options in, and authors tend to write the right one first.
+    """
+    keys: list[str] = []
+    while len(keys) < count:
+        key = secrets.token_urlsafe(6)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def snapshot_of(question: Question, *, shuffle: bool, rng: random.Random) -> dict:
-    """What an attempt keeps of a question: enough to show it and score it later."""
+    """What an attempt keeps of a question: enough to show it and score it later.
+
+    Options are identified by keys drawn for this attempt (``option_keys``); the bank's
+    option is kept as ``option_id`` for item analysis and never sent to the learner.
+    """
+    bank_options = list(question.options.all())
     options = [
-        {"id": o.pk, "text": o.text, "fraction": str(o.fraction)} for o in question.options.all()
+        {"key": key, "option_id": o.pk, "text": o.text, "fraction": str(o.fraction)}
+        for key, o in zip(option_keys(len(bank_options)), bank_options, strict=True)
     ]
     if shuffle:
         rng.shuffle(options)

@@ -12,11 +12,12 @@ def blank_segments(text: str) -> list[str]:
 
 
 @register.filter
-def chosen(response, option_id) -> bool:
-    """Whether a saved response picked this option (single: equal; multiple: in the list)."""
+def chosen(response, key: str) -> bool:
+    """Whether a saved response picked the option with this key (single: the key; multiple:
+    in the list)."""
     if isinstance(response, list):
-        return option_id in response
-    return response == option_id and not isinstance(response, bool)
+        return key in response
+    return isinstance(response, str) and response == key
 
 
 @register.filter

@@ -30,12 +30,13 @@
 
   function responseOf(fieldset) {
     var kind = fieldset.dataset.kind;
+    // Options are identified by the keys the server drew for this attempt: opaque strings.
     if (kind === "single") {
       var checked = fieldset.querySelector("input:checked");
-      return checked ? parseInt(checked.value, 10) : null;
+      return checked ? checked.value : null;
     }
     if (kind === "multiple") {
-      return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return parseInt(i.value, 10); });
+      return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
     }
     if (kind === "true_false") {
       var choice = fieldset.querySelector("input:checked");
@@ -51,8 +52,7 @@
     var kind = fieldset.dataset.kind;
     if (kind === "single" || kind === "multiple") {
       fieldset.querySelectorAll("input").forEach(function (input) {
-        var id = parseInt(input.value, 10);
-        input.checked = kind === "single" ? response === id : response.indexOf(id) >= 0;
+        input.checked = kind === "single" ? response === input.value : Array.isArray(response) && response.indexOf(input.value) >= 0;
       });
     } else if (kind === "true_false") {
       fieldset.querySelectorAll("input").forEach(function (input) { input.checked = String(response) === input.value; });

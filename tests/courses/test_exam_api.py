@@ -4,6 +4,7 @@ import json
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from courses.models import Answer, Attempt
 from courses.questions import types as q
@@ -64,9 +65,8 @@ def test_starting_returns_the_paper_without_any_key(client_of, exam, candidate):
     assert set(question["options"][0]) == {"id", "text"}
     assert not keys_in(body) & FORBIDDEN_KEYS
     assert all(question["review"] is None for question in body["questions"])
-    assert "全心全意为人民服务" in json.dumps(
-        body, ensure_ascii=False
-    )  # the text is there; which is right is not  # the text is there; which is right is not
+    # The text is there; which option is right is not.
+    assert "全心全意为人民服务" in json.dumps(body, ensure_ascii=False)
 
 
 def test_starting_twice_returns_the_same_attempt_with_200(client_of, exam, candidate):
@@ -135,6 +135,8 @@ def test_saving_answers(client_of, exam, candidate):
         ("unknown_question", {"response": 1}, 404, "unknown_question"),
         ("first", {"response": "A"}, 400, "invalid_response"),
         ("first", {"response": 999_999}, 400, "invalid_response"),
+        ("first", {"response": "no-such-option"}, 400, "invalid_response"),
+        ("first", {"response": ["no-such-option"]}, 400, "invalid_response"),
         ("first", {}, 400, "required"),
     ],
 )
@@ -272,3 +274,18 @@ def test_answer_saves_are_rate_limited_per_attempt(client_of, exam, candidate):
         for _ in range(122)
     ]
     assert statuses[:120] == [200] * 120 and statuses[120:] == [429, 429]  # 120 a minute
+
+
+def test_someone_elses_requests_to_my_attempt_do_not_use_up_my_saves(exam, candidate):
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(candidate)
+    theirs.force_authenticate(UserFactory(username="2023010188"))
+    attempt = start(mine, exam).json()
+    question = attempt["questions"][0]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}/"
+    payload = {"response": question["options"][0]["id"]}
+    # Not theirs: 404 every time, counted against no one (not even a 429 for them).
+    assert {theirs.put(url, payload, format="json").status_code for _ in range(125)} == {404}
+    assert mine.put(url, payload, format="json").status_code == 200
+    not_an_id = f"/api/v1/attempts/x{attempt['id']}/answers/{question['id']}/"
+    assert mine.put(not_an_id, payload, format="json").status_code == 404

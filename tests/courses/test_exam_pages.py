@@ -45,7 +45,7 @@ def test_starting_from_the_page_opens_the_paper(client, exam, candidate):
 def test_saved_answers_are_shown_when_the_paper_is_reopened(client, exam, candidate):
     attempt, _ = start_attempt(exam, user=candidate)
     row = attempt.questions.get(position=1)
-    chosen = row.snapshot["options"][2]["id"]
+    chosen = row.snapshot["options"][2]["key"]
     save_answer(attempt, question_id=row.question_id, response=chosen)
     client.force_login(candidate)
     html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()

@@ -33,9 +33,9 @@ def paper(attempt):
 def right_response(row):
     s = row.snapshot
     if s["kind"] == q.SINGLE:
-        return next(o["id"] for o in s["options"] if Decimal(o["fraction"]) > 0)
+        return next(o["key"] for o in s["options"] if Decimal(o["fraction"]) > 0)
     if s["kind"] == q.MULTIPLE:
-        return [o["id"] for o in s["options"] if Decimal(o["fraction"]) > 0]
+        return [o["key"] for o in s["options"] if Decimal(o["fraction"]) > 0]
     if s["kind"] == q.TRUE_FALSE:
         return s["correct"]
     if s["kind"] == q.FILL_IN:
@@ -95,7 +95,8 @@ def test_papers_are_drawn_at_random_and_options_shuffled(exam, candidate, bank):
     for _ in range(12):
         attempt, _ = start_attempt(exam, user=candidate)
         papers.add(tuple(row.question_id for row in paper(attempt)))
-        orders.add(tuple(o["id"] for o in paper(attempt)[0].snapshot["options"]))
+        # The bank's options, in the order shown (the keys differ on every paper anyway).
+        orders.add(tuple(o["option_id"] for o in paper(attempt)[0].snapshot["options"]))
         submit_attempt(attempt)
     assert len(papers) > 1 and len(orders) > 1
 
@@ -168,7 +169,7 @@ def test_a_paper_the_bank_cannot_fill_is_reported(exam, bank):
 def test_the_last_save_wins(exam, candidate):
     attempt, _ = start_attempt(exam, user=candidate)
     row = paper(attempt)[0]
-    first, second = [o["id"] for o in row.snapshot["options"][:2]]
+    first, second = [o["key"] for o in row.snapshot["options"][:2]]
     save_answer(attempt, question_id=row.question_id, response=first)
     save_answer(attempt, question_id=row.question_id, response=second)
     save_answer(attempt, question_id=row.question_id, response=second)
@@ -182,9 +183,11 @@ def test_bad_answers_change_nothing(exam, candidate, bank):
     outside = Question.objects.exclude(pk__in=[r.question_id for r in paper(attempt)]).first()
     with pytest.raises(UnknownQuestion):
         save_answer(attempt, question_id=outside.pk, response=1)
-    foreign_option = outside.options.first().pk if outside.options.exists() else 999_999
-    with pytest.raises(InvalidAnswer):
-        save_answer(attempt, question_id=row.question_id, response=foreign_option)
+    option = row.snapshot["options"][0]
+    # The bank's pk is no answer (as a number or a string), nor a key the paper does not have.
+    for response in (option["option_id"], str(option["option_id"]), "no-such-key", [option["key"]]):
+        with pytest.raises(InvalidAnswer):
+            save_answer(attempt, question_id=row.question_id, response=response)
     assert not Answer.objects.exists()
 
 

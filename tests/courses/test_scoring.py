@@ -1,11 +1,15 @@
+import re
 from decimal import Decimal
 
 import pytest
 
 from courses.questions import types as q
-from courses.scoring import InvalidResponse, normalize_response, score
+from courses.scoring import InvalidResponse, normalize_response, right_keys, score
 
-SINGLE = {"kind": q.SINGLE, "options": [{"id": 1, "fraction": "1"}, {"id": 2, "fraction": "0"}]}
+SINGLE = {
+    "kind": q.SINGLE,
+    "options": [{"key": "k1", "fraction": "1"}, {"key": "k2", "fraction": "0"}],
+}
 
 
 def multiple(rule):
@@ -13,10 +17,10 @@ def multiple(rule):
         "kind": q.MULTIPLE,
         "scoring": rule,
         "options": [
-            {"id": 1, "fraction": "0.5"},
-            {"id": 2, "fraction": "0.5"},
-            {"id": 3, "fraction": "-1" if rule == q.WEIGHTED else "0"},
-            {"id": 4, "fraction": "0"},
+            {"key": "k1", "fraction": "0.5"},
+            {"key": "k2", "fraction": "0.5"},
+            {"key": "k3", "fraction": "-1" if rule == q.WEIGHTED else "0"},
+            {"key": "k4", "fraction": "0"},
         ],
     }
 
@@ -25,8 +29,8 @@ FILL = {"kind": q.FILL_IN, "blanks": [["1", "一"], ["支部大会"]]}
 
 
 def test_single_choice():
-    assert score(SINGLE, Decimal(2), 1) == Decimal("2.00")
-    assert score(SINGLE, Decimal(2), 2) == 0
+    assert score(SINGLE, Decimal(2), "k1") == Decimal("2.00")
+    assert score(SINGLE, Decimal(2), "k2") == 0
     assert score(SINGLE, Decimal(2), None) == 0
 
 
@@ -48,7 +52,7 @@ def test_single_choice():
     ],
 )
 def test_multiple_choice_partial_credit_rules(rule, chosen, earned):
-    assert score(multiple(rule), Decimal(3), sorted(chosen)) == Decimal(earned)
+    assert score(multiple(rule), Decimal(3), sorted(f"k{n}" for n in chosen)) == Decimal(earned)
 
 
 def test_true_false():
@@ -75,12 +79,14 @@ def test_short_answers_wait_for_a_person_unless_left_empty():
 @pytest.mark.parametrize(
     ("snapshot", "response"),
     [
-        (SINGLE, 99),  # an option of another question
-        (SINGLE, "1"),
+        (SINGLE, "k99"),  # an option of another question
+        (SINGLE, 1),  # a number, as the bank's option pks were
         (SINGLE, True),
-        (SINGLE, [1]),
-        (multiple(q.PARTIAL), 1),
-        (multiple(q.PARTIAL), [1, 99]),
+        (SINGLE, ["k1"]),
+        (SINGLE, None),
+        (multiple(q.PARTIAL), "k1"),
+        (multiple(q.PARTIAL), ["k1", "k99"]),
+        (multiple(q.PARTIAL), ["k1", 2]),
         (multiple(q.PARTIAL), [True]),
         ({"kind": q.TRUE_FALSE, "correct": True}, "true"),
         ({"kind": q.TRUE_FALSE, "correct": True}, 1),
@@ -97,5 +103,25 @@ def test_responses_of_the_wrong_shape_are_refused(snapshot, response):
 
 
 def test_responses_are_stored_in_a_canonical_form():
-    assert normalize_response(multiple(q.PARTIAL), [2, 1, 2]) == [1, 2]
+    assert normalize_response(multiple(q.PARTIAL), ["k2", "k1", "k2"]) == ["k1", "k2"]
+    assert normalize_response(SINGLE, "k2") == "k2"
     assert normalize_response(FILL, [" 1 ", "支部大会 "]) == ["1", "支部大会"]
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "response", "message"),
+    [
+        (SINGLE, 1, "Send the id of one option (a string)."),
+        (SINGLE, "k9", "Choose one of this question's options."),
+        (multiple(q.PARTIAL), [1], "Send a list of option ids (strings)."),
+        (multiple(q.PARTIAL), ["k9"], "Choose only from this question's options."),
+    ],
+)
+def test_refusals_of_choice_answers_say_what_is_expected(snapshot, response, message, in_english):
+    with pytest.raises(InvalidResponse, match=re.escape(message)):
+        normalize_response(snapshot, response)
+
+
+def test_the_right_keys_are_those_worth_points_in_the_order_shown():
+    assert right_keys(multiple(q.WEIGHTED)) == ["k1", "k2"]
+    assert right_keys(SINGLE) == ["k1"]

@@ -34,10 +34,14 @@ def test_sitting_the_exam_on_a_phone_with_a_dropped_connection(phone, live_serve
     phone.execute_script("window.confirm = () => true; window.alert = () => {}")
     attempt = Attempt.objects.get()
 
-    # Answer the first question: saved at once.
-    phone.find_elements(By.CSS_SELECTOR, "[data-question] input[type=radio]")[0].click()
+    # Answer the first question: saved at once, as the option's key for this attempt.
+    first = phone.find_elements(By.CSS_SELECTOR, "[data-question] input[type=radio]")[0]
+    first.click()
     assert wait_until(lambda: saved_states(phone)[0] == "saved")
     assert Answer.objects.filter(attempt_question__attempt=attempt).count() == 1
+    assert Answer.objects.get(attempt_question__attempt=attempt).response == first.get_attribute(
+        "value"
+    )
 
     # The connection drops: the second answer waits on the phone, then goes when it is back.
     phone.set_network_conditions(
