@@ -7,6 +7,7 @@ instead of a stack trace from deep inside a driver.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ DATABASE_URL_EXAMPLE = (
     "postgres://user:password@127.0.0.1:5432/party_school or sqlite:///db.sqlite3"
 )
 REDIS_URL_EXAMPLE = "redis://127.0.0.1:6379/0"
+TRUSTED_PROXIES_EXAMPLE = "127.0.0.1,10.0.0.0/24"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -48,6 +50,31 @@ def parse_int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def parse_networks(name: str, value: str) -> list[str]:
+    """Comma-separated addresses or CIDR networks, each written in its normal form.
+
+    A network with host bits set (``10.0.0.5/24``) is refused rather than widened: in a trust
+    list, guessing which of the two was meant could trust more than intended. So is a network
+    of every address (``0.0.0.0/0``), which would let any client choose its own address.
+    """
+    networks = []
+    for item in parse_list(value):
+        try:
+            network = ipaddress.ip_network(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or a network (write a network "
+                f"as 10.0.0.0/24, not 10.0.0.5/24). Example: {TRUSTED_PROXIES_EXAMPLE}."
+            ) from None
+        if network.prefixlen == 0:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} would trust every address, so any client could choose "
+                f"its own. List only your proxies, e.g. {TRUSTED_PROXIES_EXAMPLE}."
+            )
+        networks.append(str(network))
+    return networks
 
 
 def parse_database_url(url: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from school.env import (
     parse_database_url,
     parse_int,
     parse_list,
+    parse_networks,
     parse_redis_url,
 )
 
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it reads the client's real address in REMOTE_ADDR.
+    "school.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "school.middleware.ChineseFirstLocaleMiddleware",
@@ -75,12 +78,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "school.middleware.MissingParameterMiddleware",
 ]
 
 if not DEBUG:
     # In production gunicorn serves the collected static files itself; in development
     # runserver serves them straight from the apps.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "school.urls"
 WSGI_APPLICATION = "school.wsgi.application"
@@ -168,6 +175,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- Security (production values when DEBUG is off) -------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks). Empty:
+# nobody's, and the client is the socket's peer. school.middleware.ClientAddressMiddleware
+# puts the client's address in REMOTE_ADDR for throttles, rate limits and logs.
+TRUSTED_PROXIES = parse_networks("TRUSTED_PROXIES", env("TRUSTED_PROXIES", ""))
 SECURE_SSL_REDIRECT = parse_bool("SECURE_SSL_REDIRECT", env("SECURE_SSL_REDIRECT", str(not DEBUG)))
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -273,6 +284,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "school.exceptions.api_exception_handler",
+    # The contract is /api/schema/. DRF's OPTIONS metadata described serializers and looked
+    # objects up on every endpoint (and crashed on viewsets without a serializer); without a
+    # metadata class DRF answers OPTIONS with 405, after authentication and permissions.
+    "DEFAULT_METADATA_CLASS": None,
+    # Throttles key anonymous clients on REMOTE_ADDR, which ClientAddressMiddleware has already
+    # resolved against TRUSTED_PROXIES; 0 keeps DRF from reading X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "login": "10/min",
         "heartbeat": "20/min",

@@ -95,17 +95,6 @@ def test_without_credentials_the_api_asks_for_a_token(api_client, db):
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_people_may_change_their_contact_details_but_not_their_number(api_client, learner):
-    api_client.force_authenticate(learner)
-    response = api_client.patch(
-        "/api/v1/me/", {"phone": "13800138000", "username": "hijack"}, format="json"
-    )
-
-    assert response.status_code == 200
-    learner.refresh_from_db()
-    assert (learner.phone, learner.username) == ("13800138000", "2023010101")
-
-
 def test_a_malformed_phone_number_changes_nothing(api_client, learner):
     api_client.force_authenticate(learner)
     response = api_client.patch(

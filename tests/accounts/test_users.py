@@ -53,7 +53,7 @@ def test_admin_creates_an_account_with_a_full_name_and_no_first_or_last_name(cli
     assert (created.full_name, created.phone) == ("司马相如", "13912345678")
 
 
-def test_admin_account_page_edits_the_full_name(client, instructor):
+def test_admin_account_page_shows_the_full_name(client, instructor):
     client.force_login(instructor)
     page = client.get("/admin/account/")
     assert page.status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from school.env import parse_bool, parse_database_url, parse_redis_url
+from school.env import parse_bool, parse_database_url, parse_networks, parse_redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +34,23 @@ def test_postgres_url_uses_the_connection_pool():
 def test_unusable_database_url_is_refused_with_the_variable_named(url):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         parse_database_url(url)
+
+
+def test_trusted_proxies_are_addresses_or_networks_in_normal_form():
+    assert parse_networks("TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/24 ,2001:DB8::/64,") == [
+        "127.0.0.1/32",
+        "10.0.0.0/24",
+        "2001:db8::/64",
+    ]
+    assert parse_networks("TRUSTED_PROXIES", "") == []
+
+
+@pytest.mark.parametrize(
+    "value", ["nginx", "10.0.0.5/24", "10.0.0.0/33", "0.0.0.0/0", "::/0", "127.0.0.1:80"]
+)
+def test_a_trust_list_that_is_malformed_or_trusts_everyone_is_refused(value):
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        parse_networks("TRUSTED_PROXIES", value)
 
 
 @pytest.mark.parametrize(
