@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.account import NameEmailForm
 from wagtail.admin.views import account
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
@@ -16,7 +15,7 @@ from accounts.services import (
     ReasonRequired,
     change_identity,
 )
-from school.admin import RefuseProtectedDeleteMixin
+from school.scoping import ScopedViewsMixin
 
 USER_DETAIL_FIELDS = ["full_name", "phone", "email"]
 
@@ -97,15 +96,13 @@ class AccountEditView(WagtailUserEditView):
             return self.form_invalid(form)
 
 
-class AccountDeleteView(RefuseProtectedDeleteMixin, WagtailUserDeleteView):
-    """An account that learned, recorded or holds a file is kept (deactivate it instead)."""
+class UserViewSet(ScopedViewsMixin, WagtailUserViewSet):
+    """Wagtail's users admin, through the registry like every admin of ours (membership says
+    whose accounts a user reaches; the users admin itself is for school admins)."""
 
-
-class UserViewSet(WagtailUserViewSet):
     create_template_name = "accounts/admin/user_create.html"
     edit_template_name = "accounts/admin/user_edit.html"
     edit_view_class = AccountEditView
-    delete_view_class = AccountDeleteView
 
     def get_form_class(self, for_update=False):
         return AccountEditForm if for_update else AccountCreationForm

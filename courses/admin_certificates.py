@@ -13,19 +13,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import MenuItem
 
 from accounts.models import User
 from courses.admin_exams import xlsx_response
-from courses.admin_views import ListOnlyPolicy
-from courses.models import Certificate, Cohort, CompletionPolicy, Enrollment, VerificationLog
-from courses.scope import (
-    LearnerScopedIndexMixin,
-    can_manage,
-    learners_visible_to,
-    scope_to_learners,
-)
+from courses.admin_views import managed_cohort
+from courses.models import Certificate, CompletionPolicy, Enrollment, VerificationLog
+from courses.scope import can_manage, learners_visible_to
 from courses.selectors import cohort_progress, completion_status
 from courses.services.certificates import (
     issue_certificate,
@@ -35,12 +30,14 @@ from courses.services.certificates import (
     revoke_certificate,
     sign_off,
 )
+from school import scoping
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.forms import split_numbers
+from school.scoping import ListOnlyPolicy, ScopedModelViewSet
 
 
-class CompletionPolicyViewSet(ModelViewSet):
+class CompletionPolicyViewSet(ScopedModelViewSet):
     model = CompletionPolicy
     icon = "tick-inverse"
     menu_label = _("Completion policies")
@@ -74,7 +71,7 @@ class CertificateActionView(AdminPageMixin, FormView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("courses.change_certificate"):
             raise PermissionDenied
-        self.certificate = get_object_or_404(Certificate, pk=pk)
+        self.certificate = get_object_or_404(scoping.reach(Certificate, request.user), pk=pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -95,7 +92,7 @@ class CertificateActionView(AdminPageMixin, FormView):
         return super().get_context_data(certificate=self.certificate, action=self.action, **kwargs)
 
 
-class CertificateIndexView(LearnerScopedIndexMixin, IndexView):
+class CertificateIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.is_valid and self.request.user.has_perm("courses.change_certificate"):
@@ -119,22 +116,17 @@ class CertificateIndexView(LearnerScopedIndexMixin, IndexView):
 class CertificateInspectView(InspectView):
     template_name = "courses/admin/certificate_inspect.html"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            scope_to_learners(Certificate.objects.all(), self.request.user), pk=self.pk
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["events"] = self.object.events.select_related("actor")
         return context
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ScopedModelViewSet):
     """Certificates are issued by the system or by the 'issue' action, never typed in."""
 
     model = Certificate
-    permission_policy = ListOnlyPolicy(Certificate)
+    policy_class = ListOnlyPolicy
     copy_view_enabled = False
     inspect_view_enabled = True
     icon = "doc-full-inverse"
@@ -181,7 +173,8 @@ class IssueView(AdminPageMixin, FormView):
 
     def dispatch(self, request, pk):
         self.enrollment = get_object_or_404(
-            Enrollment.objects.select_related("user", "course", "cohort"), pk=pk
+            scoping.reach(Enrollment, request.user).select_related("user", "course", "cohort"),
+            pk=pk,
         )
         cohort = self.enrollment.cohort
         if not (
@@ -376,9 +369,7 @@ class CohortMarksView(AdminPageMixin, TemplateView):
     header_icon = "table"
 
     def dispatch(self, request, pk):
-        self.cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=pk)
-        if not can_manage(request.user, self.cohort):
-            raise PermissionDenied
+        self.cohort = managed_cohort(request, pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):

@@ -13,18 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 
-from courses.admin_views import ListOnlyPolicy
 from courses.models import Answer, Attempt, Exam, Question, QuestionBank, ReflectionEssay
 from courses.questions import types as q
 from courses.questions.excel import write_template
-from courses.scope import LearnerScopedIndexMixin
 from courses.services.certificates import grade_essay
 from courses.services.exams import grade_answer
 from courses.services.question_import import (
@@ -34,8 +31,10 @@ from courses.services.question_import import (
     import_questions,
     parse_file,
 )
+from school import scoping
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
+from school.scoping import ListOnlyPolicy, ScopedModelForm, ScopedModelViewSet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +48,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 # --- Questions -----------------------------------------------------------------------------------
 
 
-class QuestionForm(WagtailAdminModelForm):
+class QuestionForm(ScopedModelForm):
     """Checks a question with the same rules the importers use (courses/questions/types.py)."""
 
     def clean(self):
@@ -89,7 +88,7 @@ class QuestionForm(WagtailAdminModelForm):
         ]
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(ScopedModelViewSet):
     model = Question
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
     icon = "help"
@@ -271,7 +270,7 @@ def export_bank_view(request, pk: int):
     return xlsx_response(export_bank(bank), f"question-bank-{bank.pk}.xlsx")
 
 
-class QuestionBankViewSet(ModelViewSet):
+class QuestionBankViewSet(ScopedModelViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
     menu_label = _("Question banks")
@@ -294,7 +293,7 @@ class QuestionBankViewSet(ModelViewSet):
 # --- Exams ---------------------------------------------------------------------------------------
 
 
-class ExamForm(WagtailAdminModelForm):
+class ExamForm(ScopedModelForm):
     """Refuses a paper the banks cannot fill, so learners never meet an exam that fails to start."""
 
     def clean(self):
@@ -324,7 +323,7 @@ class ExamForm(WagtailAdminModelForm):
         return cleaned
 
 
-class ExamViewSet(ModelViewSet):
+class ExamViewSet(ScopedModelViewSet):
     model = Exam
     edit_handler = ObjectList(Exam.panels, base_form_class=ExamForm)
     icon = "tasks"
@@ -336,16 +335,11 @@ class ExamViewSet(ModelViewSet):
     search_fields = ["title"]
 
 
-class AttemptIndexView(LearnerScopedIndexMixin, IndexView):
-    pass
-
-
-class AttemptViewSet(ModelViewSet):
+class AttemptViewSet(ScopedModelViewSet):
     """Every sitting with its result; exportable. Attempts change only through the exam engine."""
 
-    index_view_class = AttemptIndexView
     model = Attempt
-    permission_policy = ListOnlyPolicy(Attempt)
+    policy_class = ListOnlyPolicy
     copy_view_enabled = False
     icon = "doc-full"
     menu_label = _("Results")
@@ -414,7 +408,8 @@ class GradingQueueView(AdminPageMixin, TemplateView):
 
     def waiting(self):
         return (
-            Answer.objects.filter(
+            scoping.reach(Answer, self.request.user)
+            .filter(
                 score__isnull=True,
                 attempt_question__attempt__status=Attempt.Status.PENDING_REVIEW,
                 attempt_question__snapshot__kind=q.SHORT_ANSWER,
@@ -425,7 +420,8 @@ class GradingQueueView(AdminPageMixin, TemplateView):
 
     def essays(self):
         return (
-            ReflectionEssay.objects.filter(score__isnull=True)
+            scoping.reach(ReflectionEssay, self.request.user)
+            .filter(score__isnull=True)
             .select_related("enrollment__user", "enrollment__course")
             .order_by("submitted_at")
         )
@@ -448,7 +444,9 @@ class GradingQueueView(AdminPageMixin, TemplateView):
         if "essay_id" in request.POST:
             return self.grade_essay(request)
         answer_id = request.POST.get("answer_id", "")
-
+        if not answer_id.isdigit():
+            messages.error(request, _("Choose an answer to grade."))
+            return redirect("grading_queue")
         answer = get_object_or_404(self.waiting(), pk=answer_id)
         form = GradeForm(request.POST, prefix=answer_id)
         return self._save_grade(
@@ -459,6 +457,9 @@ class GradingQueueView(AdminPageMixin, TemplateView):
         if not request.user.has_perm("courses.change_reflectionessay"):
             raise PermissionDenied
         essay_id = request.POST["essay_id"]
+        if not essay_id.isdigit():
+            messages.error(request, _("Choose an essay to grade."))
+            return redirect("grading_queue")
         essay = get_object_or_404(self.essays(), pk=essay_id)
         form = EssayGradeForm(request.POST, prefix=f"essay{essay_id}")
         return self._save_grade(

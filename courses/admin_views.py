@@ -10,23 +10,79 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import Button
 from wagtail.admin.widgets.button import MenuItem
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from accounts import roles
 from courses.models import Cohort, Enrollment
-from courses.scope import LearnerScopedIndexMixin, can_manage, runs_every_class, scope_to_learners
+from courses.scope import can_manage, runs_every_class
 from courses.selectors import cohort_progress
 from courses.services.learning import enroll_many, withdraw
+from school import scoping
 from school.admin import AdminPageMixin
 from school.forms import split_numbers
+from school.scoping import (
+    ListOnlyPolicy,
+    ScopedModelForm,
+    ScopedModelViewSet,
+    ScopedPermissionPolicy,
+)
+
+
+class CohortPolicy(ScopedPermissionPolicy):
+    """A class in reach may be seen; only its managers (and school admins) change or delete it."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("change", "delete"):
+            return self.user_has_permission(user, action) and can_manage(user, instance)
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+class CohortForm(ScopedModelForm):
+    """A class's form: the organizers who run it are picked among organizers and school
+    administrators in the user's reach (never every account of the university)."""
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "course",
+            "name",
+            "starts_on",
+            "ends_on",
+            "required_hours",
+            "description",
+            "managers",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = self.fields["managers"]
+        managers.queryset = managers.queryset.filter(
+            groups__name__in=[roles.ORGANIZERS, roles.SCHOOL_ADMINS]
+        ).distinct()
 
 
 class CohortIndexView(IndexView):
+    @cached_property
+    def managed(self) -> set[int] | None:
+        """The classes the user runs (None: every class)."""
+        if runs_every_class(self.request.user):
+            return None
+        return set(self.request.user.managed_cohorts.values_list("pk", flat=True))
+
+    def manages(self, cohort) -> bool:
+        return self.managed is None or cohort.pk in self.managed
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if self.manages(instance) else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if self.manages(instance) else None
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if not can_manage(self.request.user, instance):
+        if not self.manages(instance):
             return buttons
         buttons.append(
             MenuItem(
@@ -56,12 +112,6 @@ class CohortCreateView(CreateView):
 
 
 class CohortEditView(EditView):
-    def get_object(self, queryset=None):
-        cohort = super().get_object(queryset)
-        if not can_manage(self.request.user, cohort):
-            raise PermissionDenied
-        return cohort
-
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -83,15 +133,25 @@ class CohortInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         learners = cohort_progress(self.object)
         if not can_manage(self.request.user, self.object):
+            # A class of the whole university shows an organizer their own people in it.
             visible = set(
-                scope_to_learners(
+                scoping.narrow(
                     Enrollment.objects.filter(cohort=self.object), self.request.user
                 ).values_list("pk", flat=True)
             )
             learners = [row for row in learners if row.enrollment.pk in visible]
         context["learners"] = learners
+        context["can_manage"] = can_manage(self.request.user, self.object)
         context["enroll_url"] = reverse("cohorts:enroll", args=[self.object.pk])
         return context
+
+
+def managed_cohort(request, pk) -> Cohort:
+    """The class ``pk`` for a view that runs it: 404 out of reach, denied when not its manager."""
+    cohort = get_object_or_404(scoping.reach(Cohort, request.user).select_related("course"), pk=pk)
+    if not can_manage(request.user, cohort):
+        raise PermissionDenied
+    return cohort
 
 
 class EnrollForm(forms.Form):
@@ -118,9 +178,7 @@ class CohortEnrollView(AdminPageMixin, FormView):
     header_icon = "group"
 
     def dispatch(self, request, pk):
-        self.cohort = get_object_or_404(Cohort, pk=pk)
-        if not can_manage(request.user, self.cohort):
-            raise PermissionDenied
+        self.cohort = managed_cohort(request, pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -141,21 +199,14 @@ class CohortEnrollView(AdminPageMixin, FormView):
         return super().get_context_data(cohort=self.cohort, **kwargs)
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(ScopedModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = _("Training classes")
     url_prefix = "cohorts"
     name = "cohorts"
-    form_fields = [
-        "course",
-        "name",
-        "starts_on",
-        "ends_on",
-        "required_hours",
-        "description",
-        "managers",
-    ]
+    policy_class = CohortPolicy
+    form_class = CohortForm
     list_display = ["name", "course", "starts_on", "ends_on"]
     list_filter = ["course"]
     search_fields = ["name"]
@@ -183,7 +234,8 @@ class WithdrawView(AdminPageMixin, FormView):
 
     def dispatch(self, request, pk):
         self.enrollment = get_object_or_404(
-            Enrollment.objects.select_related("user", "course", "cohort"), pk=pk
+            scoping.reach(Enrollment, request.user).select_related("user", "course", "cohort"),
+            pk=pk,
         )
         cohort = self.enrollment.cohort
         if not (runs_every_class(request.user) or (cohort and can_manage(request.user, cohort))):
@@ -209,7 +261,7 @@ class WithdrawView(AdminPageMixin, FormView):
         return super().get_context_data(enrollment=self.enrollment, **kwargs)
 
 
-class EnrollmentIndexView(LearnerScopedIndexMixin, IndexView):
+class EnrollmentIndexView(IndexView):
     @cached_property
     def manages_every_class(self) -> bool:
         return runs_every_class(self.request.user)
@@ -242,23 +294,11 @@ class EnrollmentIndexView(LearnerScopedIndexMixin, IndexView):
         return buttons
 
 
-class ListOnlyPolicy(ModelPermissionPolicy):
-    """Enrollments change only through the learning services (enroll, withdraw), never by a form."""
-
-    def user_has_permission(self, user, action):
-        return action not in {"add", "change", "delete"} and super().user_has_permission(
-            user, action
-        )
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-class EnrollmentViewSet(ModelViewSet):
+class EnrollmentViewSet(ScopedModelViewSet):
     """Enrollments are made by enrolling (site, API, classes), never typed in: list and export only."""
 
     model = Enrollment
-    permission_policy = ListOnlyPolicy(Enrollment)
+    policy_class = ListOnlyPolicy
     copy_view_enabled = False
     icon = "user"
     menu_label = _("Enrollments")

@@ -8,3 +8,6 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import checks  # noqa: F401 - registers the deployment checks
+        from courses.scope import register_reach
+
+        register_reach()

@@ -9,10 +9,13 @@ registered, staff see every learner.
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from accounts import roles
 from accounts.models import User
+from courses import models as m
+from courses.models import Cohort
+from school import scoping
 
 LearnerScope = Callable[[User], QuerySet[User] | None]
 
@@ -51,6 +54,40 @@ def learners_visible_to(user) -> QuerySet[User] | None:
     ).distinct()
 
 
+def cohorts_visible_to(user) -> QuerySet[Cohort]:
+    """The classes ``user`` sees in the admin: every class (school administrators, instructors),
+    or the classes they manage and those their own people are in (organizers) — a class of
+    the whole university shows them their people in it, not the others."""
+    cohorts = Cohort.objects.all()
+    if _learner_scope is None or runs_every_class(user):
+        return cohorts
+    if user.groups.filter(name=roles.INSTRUCTORS).exists():
+        return cohorts
+    scoped = _learner_scope(user)
+    if scoped is None:
+        return cohorts
+    return cohorts.filter(
+        Q(managers=user) | Q(enrollments__user__in=scoped.values("pk"))
+    ).distinct()
+
+
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    """The classes ``user`` runs: every class for school administrators, else those they manage."""
+    if runs_every_class(user):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(managers=user)
+
+
+def learners_enrollable_by(user) -> QuerySet[User] | None:
+    """The accounts ``user`` may enroll into a class they run: anyone (school administrators;
+    ``None``), or the people of their own organizations (organizers) — never a learner of
+    another college, who would then show them that learner's certificates."""
+    if _learner_scope is None or runs_every_class(user):
+        return None
+    scoped = _learner_scope(user)
+    return scoped if scoped is not None else User.objects.none()
+
+
 def scope_to_learners(queryset: QuerySet, user, field: str = "user") -> QuerySet:
     """``queryset`` narrowed to the rows of the learners ``user`` sees."""
     learners = learners_visible_to(user)
@@ -59,11 +96,34 @@ def scope_to_learners(queryset: QuerySet, user, field: str = "user") -> QuerySet
     return queryset.filter(**{f"{field}__in": learners.values("pk")})
 
 
-class LearnerScopedIndexMixin:
-    """An admin listing (and its export) of learners' rows, narrowed to the learners the user
-    sees. ``learner_field`` is the path to the learner's account."""
+def _of_learners(model, field: str = "user"):
+    def reach(user) -> QuerySet:
+        return scope_to_learners(model.objects.all(), user, field)
 
-    learner_field = "user"
+    return reach
 
-    def get_base_queryset(self):
-        return scope_to_learners(super().get_base_queryset(), self.request.user, self.learner_field)
+
+def register_reach() -> None:
+    """Tell the registry (school.scoping) who reaches which rows of this app."""
+    scoping.register(m.Cohort, cohorts_visible_to)
+    scoping.register(m.Enrollment, _of_learners(m.Enrollment))
+    scoping.register(m.LessonProgress, _of_learners(m.LessonProgress))
+    scoping.register(m.Attempt, _of_learners(m.Attempt))
+    scoping.register(m.Answer, _of_learners(m.Answer, "attempt_question__attempt__user"))
+    scoping.register(m.Certificate, _of_learners(m.Certificate))
+    scoping.register(m.ReflectionEssay, _of_learners(m.ReflectionEssay, "enrollment__user"))
+    curriculum = "the curriculum is the same for every college and holds nobody's data"
+    keys = "banks and papers: kept by instructors, whose permissions say who may use them"
+    open_models: list[tuple[type[Model], str]] = [
+        (m.CourseIndexPage, curriculum),
+        (m.CoursePage, curriculum),
+        (m.LessonPage, curriculum),
+        (m.Audience, curriculum),
+        (m.QuestionBank, keys),
+        (m.Question, keys),
+        (m.Exam, keys),
+        (m.ExamRule, keys),
+        (m.CompletionPolicy, keys),
+    ]
+    for model, reason in open_models:
+        scoping.register_open(model, reason)

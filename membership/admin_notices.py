@@ -11,10 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from courses.admin_views import ListOnlyPolicy
 from membership import records
 from membership.models import NoticeEntry, PublicNotice
 from membership.selectors import (
@@ -33,6 +31,7 @@ from membership.services.notices import (
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.forms import DateInput, split_numbers
+from school.scoping import ListOnlyPolicy, ScopedModelViewSet
 
 
 class PublishForm(forms.Form):
@@ -195,6 +194,7 @@ class OutcomeView(AdminPageMixin, FormView):
 
 class NoticeIndexView(IndexView):
     def get_base_queryset(self):
+        # The registry narrows this to the notices in reach; this adds the people count.
         return notices_visible_to(self.request.user)
 
     @property
@@ -212,40 +212,34 @@ class NoticeIndexView(IndexView):
 class NoticeInspectView(InspectView):
     template_name = "membership/admin/notice_inspect.html"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(notices_visible_to(self.request.user), pk=self.kwargs["pk"])
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        found = notice_rows([self.object])[self.object.pk]
-        visible = set(
-            people_visible_to(self.request.user)
-            .filter(pk__in=[row.entry.person_id for row in found])
-            .values_list("pk", flat=True)
-        )
+        # Only the people in reach: who else is on a notice of the university, and what the
+        # notice drew for them, belongs to their own organizers.
+        found = notice_rows([self.object], user=self.request.user)[self.object.pk]
         rows = [
             {
                 "entry": row.entry,
                 "outcome": records.NOTICE_OUTCOMES.get(row.outcome) if row.outcome else None,
                 "reason": row.record.correction_reason,
-                "mine": row.entry.person_id in visible,
             }
             for row in found
         ]
         context.update(
             rows=rows,
+            others=self.object.entries.count() - len(rows),
             can_record=self.request.user.has_perm("membership.add_developmentrecord"),
             is_open=self.object.starts_on <= timezone.localdate() <= self.object.ends_on,
         )
         return context
 
 
-class PublicNoticeViewSet(ModelViewSet):
+class PublicNoticeViewSet(ScopedModelViewSet):
     """Notices are published by the publish form (which writes every person's record and the
     page), never typed in as rows."""
 
     model = PublicNotice
-    permission_policy = ListOnlyPolicy(PublicNotice)
+    policy_class = ListOnlyPolicy
     copy_view_enabled = False
     inspect_view_enabled = True
     icon = "doc-full"

@@ -6,10 +6,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -17,11 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, IndexView, InspectView
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 
-from accounts.models import User
+from accounts import roles
+from accounts.services import change_identity
 from courses.certificates.render import find_cjk_font
 from membership import records
 from membership.admin_notices import PublicNoticeViewSet
@@ -39,16 +39,25 @@ from membership.selectors import (
     eligibility_of_many,
     filter_people,
     latest_versions,
-    organizations_visible_to,
+    people_in_charge_of,
     people_visible_to,
     sees_everyone,
 )
-from membership.services import add_organization, add_record, correct_record, record_stage_change
+from membership.services import (
+    add_organization,
+    add_person,
+    add_record,
+    correct_record,
+    kind_problem,
+    record_stage_change,
+    update_person,
+)
 from membership.services.dossier import build_dossier
 from membership.services.roster import import_roster
-from school.admin import AdminPageMixin
+from school.admin import AdminPageMixin, ServiceErrorsMixin
 from school.exceptions import DomainError
 from school.forms import DateInput
+from school.scoping import ScopedModelForm, ScopedModelViewSet, ScopedPermissionPolicy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,9 +71,20 @@ def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 # --- Organizations -------------------------------------------------------------------------------
 
 
-class OrganizationCreateForm(forms.ModelForm):
+class OrganizersField:
+    """The organizers an organization may be given: accounts of the organizer role in reach."""
+
+    def _narrow_organizers(self):
+        field = self.fields["organizers"]
+        field.queryset = field.queryset.filter(groups__name=roles.ORGANIZERS).distinct()
+
+
+class OrganizationCreateForm(OrganizersField, ScopedModelForm):
     parent = forms.ModelChoiceField(
-        label=_("Under"), queryset=Organization.objects.all(), required=False
+        label=_("Under"),
+        queryset=Organization.objects.order_by("path"),
+        required=False,
+        help_text=_("Leave empty for a new committee at the top of the tree."),
     )
 
     class Meta:
@@ -72,44 +92,59 @@ class OrganizationCreateForm(forms.ModelForm):
         fields = ["parent", "name", "kind", "branch_kind", "grade", "organizers"]
         widgets = {"organizers": forms.SelectMultiple(attrs={"size": 6})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._narrow_organizers()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, parent = cleaned.get("kind"), cleaned.get("parent")
+        if kind:
+            problem = kind_problem(parent, kind)
+            if problem:
+                self.add_error("kind", problem)
+        return cleaned
+
+
+class OrganizationEditForm(OrganizersField, ScopedModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "branch_kind", "grade", "organizers"]
+        widgets = {"organizers": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._narrow_organizers()
+
 
 class OrganizationCreateView(CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        try:
-            organization = add_organization(
-                data["parent"],
-                name=data["name"],
-                kind=data["kind"],
-                branch_kind=data["branch_kind"],
-                grade=data["grade"],
-            )
-        except DomainError as error:
-            self.form.add_error("kind", str(error.detail))
-            raise forms.ValidationError(str(error.detail)) from None
+        organization = add_organization(
+            data["parent"],
+            name=data["name"],
+            kind=data["kind"],
+            branch_kind=data["branch_kind"],
+            grade=data["grade"],
+        )
         organization.organizers.set(data["organizers"])
+        log(instance=organization, action="wagtail.create", content_changed=True)
         return organization
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except forms.ValidationError:
-            return self.form_invalid(form)
 
 
 class OrganizationIndexView(IndexView):
     def get_base_queryset(self):
-        return organizations_visible_to(self.request.user).order_by("path")
+        return super().get_base_queryset().order_by("path")
 
 
-class OrganizationViewSet(ModelViewSet):
+class OrganizationViewSet(ScopedModelViewSet):
     model = Organization
     icon = "group"
     menu_label = _("Party organizations")
     url_prefix = "organizations"
     name = "organizations"
-    form_fields = ["name", "branch_kind", "grade", "organizers"]
     creation_form_class = OrganizationCreateForm
+    form_class = OrganizationEditForm
     add_view_class = OrganizationCreateView
     index_view_class = OrganizationIndexView
     list_display = [
@@ -124,72 +159,115 @@ class OrganizationViewSet(ModelViewSet):
 
 # --- People --------------------------------------------------------------------------------------
 
+PERSON_FIELDS = [
+    "organization",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "college",
+    "grade",
+    "class_name",
+    "is_league_member",
+]
 
-class PersonEditForm(forms.ModelForm):
+
+class PersonEditForm(ScopedModelForm):
+    """A file's details. The stage is not here: it moves only by recording a stage change; nor
+    the number, which only the party committee's office changes. The name is, with a reason
+    kept in the account's history, because certificates and notices carry it."""
+
+    full_name = forms.CharField(label=_("full name"), max_length=64)
+    name_change_reason = forms.CharField(
+        label=_("reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Required when the full name or the number changes; kept in the history."),
+    )
+
     class Meta:
         model = Person
-        fields = [
-            "organization",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "college",
-            "grade",
-            "class_name",
-            "is_league_member",
-        ]
+        fields = ["full_name", "name_change_reason", *PERSON_FIELDS]
 
-    def __init__(self, *args, for_user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if for_user is not None:
-            self.fields["organization"].queryset = organizations_visible_to(for_user)
+        if self.instance.pk:
+            self.fields["full_name"].initial = self.instance.user.full_name
 
 
-class PersonCreateForm(PersonEditForm):
+class PersonCreateForm(ScopedModelForm):
     number = forms.RegexField(
-        label=_("student or staff number"), regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=32
+        label=_("student or staff number"),
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        max_length=32,
+        error_messages={
+            "invalid": _("Use letters, digits, dots, hyphens or underscores only."),
+        },
     )
-    full_name = forms.CharField(label=_("full name"), max_length=64)
+    full_name = forms.CharField(
+        label=_("full name"),
+        max_length=64,
+        help_text=_("For someone who already has an account, as the account has it."),
+    )
 
-    class Meta(PersonEditForm.Meta):
-        fields = ["number", "full_name", *PersonEditForm.Meta.fields]
-
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if Person.objects.filter(user__username=number).exists():
-            raise forms.ValidationError(_("This person already has a file."))
-        return number
+    class Meta:
+        model = Person
+        fields = ["number", "full_name", *PERSON_FIELDS]
 
 
-class PersonCreateView(CreateView):
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "for_user": self.request.user}
-
-    @transaction.atomic
+class PersonCreateView(ServiceErrorsMixin, CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        user = User.objects.filter(username=data["number"]).first() or User.objects.create(
-            username=data["number"], full_name=data["full_name"], password=make_password(None)
+        fields = {name: data[name] for name in PERSON_FIELDS if name != "organization"}
+        return add_person(
+            number=data["number"],
+            full_name=data["full_name"],
+            organization=data["organization"],
+            actor=self.request.user,
+            **fields,
         )
-        person = self.form.save(commit=False)
-        person.user = user
-        person.save()
+
+
+class PersonEditView(ServiceErrorsMixin, EditView):
+    error_fields = {"reason": "name_change_reason"}
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        person = update_person(
+            self.object,
+            actor=self.request.user,
+            **{name: data[name] for name in PERSON_FIELDS},
+        )
+        if data["full_name"].strip() != person.user.full_name:
+            change_identity(
+                person.user,
+                actor=self.request.user,
+                full_name=data["full_name"],
+                reason=data["name_change_reason"],
+            )
         return person
 
 
-class ScopedMixin:
-    """Every person view works only on the people the user may see (others are 404)."""
+class PersonPolicy(ScopedPermissionPolicy):
+    """Reading a file needs it in reach; changing or deleting one needs the person in charge
+    (never one's own file)."""
 
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("change", "delete"):
+            return (
+                self.user_has_permission(user, action)
+                and people_in_charge_of(user).filter(pk=instance.pk).exists()
+            )
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+class PersonIndexView(IndexView):
     def get_base_queryset(self):
-        return people_visible_to(self.request.user)
-
-    def get_object(self, queryset=None):
-        return access_person(self.request.user, self.kwargs["pk"])
-
-
-class PersonIndexView(ScopedMixin, IndexView):
-    def get_base_queryset(self):
-        return people_visible_to(self.request.user).order_by("user__username")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("user", "organization")
+            .order_by("user__username")
+        )
 
     @property
     def header_buttons(self):
@@ -200,7 +278,7 @@ class PersonIndexView(ScopedMixin, IndexView):
         ]
 
 
-class PersonInspectView(ScopedMixin, InspectView):
+class PersonInspectView(InspectView):
     """The person's whole file on one page: records, trainings and the next stage's checks."""
 
     template_name = "membership/admin/person_file.html"
@@ -251,25 +329,17 @@ def _parse_day(value):
         return None
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(ScopedModelViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
     url_prefix = "people"
     name = "people"
-    form_fields = [
-        "organization",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "college",
-        "grade",
-        "class_name",
-        "is_league_member",
-    ]
+    policy_class = PersonPolicy
     creation_form_class = PersonCreateForm
     form_class = PersonEditForm
     add_view_class = PersonCreateView
+    edit_view_class = PersonEditView
     index_view_class = PersonIndexView
     inspect_view_enabled = True
     inspect_view_class = PersonInspectView

@@ -221,7 +221,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def import_(self, request):
         """Import an .xlsx or .csv roster (发展党员台账). With any error nothing is imported;
-        importing the same file again changes nothing."""
+        importing the same file again changes nothing. Only for those who keep files: anyone
+        else could use the errors to learn which numbers have one."""
+        if not request.user.has_perm("membership.add_person"):
+            raise Forbidden()
         upload = request.FILES.get("file")
         if upload is None:
             raise BadParameter(_("Attach the roster as “file”."))
@@ -327,7 +330,7 @@ class PublicNoticeViewSet(
         # The people on each notice, read in a fixed number of queries for a whole page.
         if instance is not None:
             notices = list(instance) if kwargs.get("many") else [instance]
-            rows = notice_rows(notices)
+            rows = notice_rows(notices, user=self.request.user)
             for notice in notices:
                 notice.rows = rows[notice.pk]
             instance = notices if kwargs.get("many") else instance

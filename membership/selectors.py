@@ -22,7 +22,15 @@ from membership.eligibility.dates import add_months
 from membership.eligibility.engine import Eligibility, RulePack, eligibility, next_stage_after
 from membership.eligibility.facts import STAGES, PersonFacts, RecordFact, TrainingFact
 from membership.eligibility.packs import load_pack
-from membership.models import DevelopmentRecord, NoticeEntry, Organization, Person, PublicNotice
+from membership.models import (
+    DevelopmentRecord,
+    NoticeEntry,
+    Organization,
+    Person,
+    PublicNotice,
+    StageChange,
+)
+from school import scoping
 from school.exceptions import DomainError
 
 
@@ -55,6 +63,58 @@ def people_visible_to(user) -> QuerySet[Person]:
         return people
     organizations = organizations_visible_to(user)
     return people.filter(Q(organization__in=organizations) | Q(user=user))
+
+
+def people_in_charge_of(user) -> QuerySet[Person]:
+    """The people whose files ``user`` may change: everyone (school admins) or the people of the
+    organizations they organize and everything under them — never their own file, which
+    someone else keeps."""
+    people = Person.objects.select_related("user", "organization")
+    if not user.is_authenticated:
+        return people.none()
+    if not sees_everyone(user):
+        people = people.filter(organization__in=organizations_visible_to(user))
+    return people.exclude(user=user)
+
+
+def accounts_in_charge_of(user) -> QuerySet[User]:
+    """The accounts whose name ``user`` may correct (with a reason, on the person's file): those
+    of the people they are in charge of. Registered with ``accounts.services``."""
+    return User.objects.filter(person__in=people_in_charge_of(user).values("pk"))
+
+
+def accounts_visible_to(user) -> QuerySet[User]:
+    """The accounts ``user`` may pick in a form (a class's organizers, an organization's): every
+    account (school admins), or their own, the organizers of the organizations they see and
+    the accounts of their people (organizers)."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if sees_everyone(user):
+        return User.objects.all()
+    organizations = organizations_visible_to(user)
+    return User.objects.filter(
+        Q(pk=user.pk)
+        | Q(
+            pk__in=Organization.organizers.through.objects.filter(
+                organization__in=organizations
+            ).values("user")
+        )
+        | Q(pk__in=Person.objects.filter(organization__in=organizations).values("user"))
+    )
+
+
+def records_visible_to(user) -> QuerySet[DevelopmentRecord]:
+    return DevelopmentRecord.objects.filter(person__in=people_visible_to(user).values("pk"))
+
+
+def stage_changes_visible_to(user) -> QuerySet[StageChange]:
+    return StageChange.objects.filter(person__in=people_visible_to(user).values("pk"))
+
+
+def notice_entries_visible_to(user) -> QuerySet[NoticeEntry]:
+    """The entries of the people ``user`` may see, on whatever notice: an organizer with one
+    person on a notice of the university sees that person's entry, not the others'."""
+    return NoticeEntry.objects.filter(person__in=people_visible_to(user).values("pk"))
 
 
 def learners_in_organizations(user) -> QuerySet[User] | None:
@@ -112,12 +172,14 @@ class NoticeRow(NamedTuple):
         return self.record.details.get("outcome")
 
 
-def notice_rows(notices: Sequence[PublicNotice]) -> dict[int, list[NoticeRow]]:
-    """The people on each notice, by student number, with their current notice records. A
-    fixed number of queries whatever the number of notices: one for the entries, then one
-    per generation of corrections (usually none or one)."""
+def notice_rows(notices: Sequence[PublicNotice], *, user) -> dict[int, list[NoticeRow]]:
+    """The people on each notice that ``user`` may see, by student number, with their current
+    notice records — who else is on a notice of the university, and what it drew for them,
+    is for their own organizers. A fixed number of queries whatever the number of notices:
+    one for the entries, then one per generation of corrections (usually none or one)."""
     entries = list(
-        NoticeEntry.objects.filter(notice__in=[n.pk for n in notices])
+        notice_entries_visible_to(user)
+        .filter(notice__in=[n.pk for n in notices])
         .select_related("person__user", "person__organization", "record")
         .order_by("person__user__username")
     )
@@ -395,3 +457,16 @@ def filter_people(
         return []
     listed = people.filter(pk__in=found)
     return list(listed if people.ordered else listed.order_by("pk"))
+
+
+def register_reach() -> None:
+    """Tell the registry (school.scoping) who reaches which rows of this app, and which accounts
+    a form may offer (accounts hold no membership data, but only membership knows who
+    organizes whom)."""
+    scoping.register(Organization, organizations_visible_to)
+    scoping.register(Person, people_visible_to)
+    scoping.register(DevelopmentRecord, records_visible_to)
+    scoping.register(StageChange, stage_changes_visible_to)
+    scoping.register(PublicNotice, notices_visible_to)
+    scoping.register(NoticeEntry, notice_entries_visible_to)
+    scoping.register(User, accounts_visible_to)

@@ -19,6 +19,9 @@ class SchoolAPIRootView(APIRootView):
 
 class SchoolRouter(DefaultRouter):
     APIRootView = SchoolAPIRootView
+    # The API speaks JSON only. DRF's ".json" twin of every URL doubled the doors, and every
+    # action without a ``format`` argument answered its twin with a server error.
+    include_format_suffixes = False
 
     def __init__(self, *, extra_root_entries: dict[str, str]):
         super().__init__()

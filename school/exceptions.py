@@ -77,3 +77,12 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         response.data = {"code": _first_code(exc.get_codes()), "detail": str(exc.detail)}
     return response
+
+
+class OutOfReach(DomainError):
+    """The object is not one the actor may reach. Answers like a missing one (404), so a
+    refusal never tells an outsider that the object exists."""
+
+    code = "not_found"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_detail = _("Not found.")

@@ -10,10 +10,26 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts.admin_views import AccountView
 from courses import views as course_views
 from school import views
+from school.scoping import ScopedSiteHistoryView
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so our account page (one full name) replaces its own.
     path("admin/account/", require_admin_access(AccountView.as_view())),
+    # Wagtail's site history, narrowed to the objects in the user's reach (school/admin.py).
+    path(
+        "admin/reports/site-history/",
+        require_admin_access(ScopedSiteHistoryView.as_view()),
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        require_admin_access(ScopedSiteHistoryView.as_view(results_only=True)),
+    ),
+    # Wagtail's page that raises an error on purpose, to test error reporting: not for users.
+    path("admin/failwhale/", views.not_found),
+    path(
+        "admin/redirects/import/process/",
+        require_admin_access(views.redirects_process_import),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("school.api")),

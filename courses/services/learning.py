@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from courses.models import Cohort, CoursePage, Enrollment, LessonPage, LessonProgress, StudyClock
 from courses.progress import heartbeat_credit_ms, is_complete, video_credit_ms
+from courses.scope import can_manage, learners_enrollable_by, runs_every_class
 from courses.selectors import lesson_facts, progress_facts
 from courses.services import certificates
 from school.exceptions import Conflict, DomainError, Forbidden
@@ -36,6 +37,11 @@ class AlreadyInAnotherCohort(Conflict):
 class NotEnrolled(Forbidden):
     code = "not_enrolled"
     default_detail = _("Enroll in the course first: study time counts only for enrolled learners.")
+
+
+class NotManager(Forbidden):
+    code = "not_class_manager"
+    default_detail = _("Only the organizers who run this class may do this.")
 
 
 class LessonNotAvailable(DomainError):
@@ -109,14 +115,22 @@ class BulkEnrollment:
 def enroll_many(cohort: Cohort, *, usernames: list[str], actor: User) -> BulkEnrollment:
     """Enroll the accounts with these student or staff numbers into ``cohort``.
 
+    Only the class's managers (and school administrators) may, and an organizer only the
+    people of their own organizations (``courses.scope.learners_enrollable_by``): a number
+    outside their reach is reported with the unknown ones, in the same words, so the list
+    cannot be used to find out who has an account. Raises ``NotManager`` for anyone else.
     Each learner is enrolled in their own transaction, so one refusal does not undo the rest;
-    the result says who was enrolled, who already was, which numbers have no account and who
+    the result says who was enrolled, who already was, which numbers are unknown and who
     was refused and why. Safe to repeat.
     """
+    if not can_manage(actor, cohort):
+        raise NotManager()
     wanted = list(dict.fromkeys(name.strip() for name in usernames if name.strip()))
-    users = {
-        user.username: user for user in User.objects.filter(username__in=wanted, is_active=True)
-    }
+    accounts = User.objects.filter(username__in=wanted, is_active=True)
+    enrollable = learners_enrollable_by(actor)
+    if enrollable is not None:
+        accounts = accounts.filter(pk__in=enrollable.values("pk"))
+    users = {user.username: user for user in accounts}
     result = BulkEnrollment(enrolled=[], already=[], unknown=[], refused={})
     for username in wanted:
         user = users.get(username)
@@ -134,8 +148,17 @@ def enroll_many(cohort: Cohort, *, usernames: list[str], actor: User) -> BulkEnr
 
 @transaction.atomic
 def withdraw(enrollment: Enrollment, *, actor: User, reason: str = "") -> Enrollment:
-    """Take a learner out of a course. Their progress stays on record. Safe to repeat."""
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    """Take a learner out of a course. Their progress stays on record. Safe to repeat.
+
+    School administrators may withdraw anyone; an organizer, the learners of a class they
+    manage (``NotManager`` otherwise)."""
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
+    )
+    if not runs_every_class(actor) and not (
+        enrollment.cohort is not None and can_manage(actor, enrollment.cohort)
+    ):
+        raise NotManager()
     if enrollment.is_active:
         enrollment.status = Enrollment.Status.WITHDRAWN
         enrollment.withdrawn_at = timezone.now()

@@ -5,14 +5,20 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from accounts.models import User
 from membership import records
 from membership.details import details_problems
 from membership.eligibility.engine import Eligibility, meeting_problems
 from membership.models import DevelopmentRecord, Organization, Person, Stage, StageChange
-from membership.selectors import eligibility_of, sees_everyone
-from school.exceptions import Conflict, DomainError, Forbidden
+from membership.selectors import (
+    eligibility_of,
+    organizations_visible_to,
+    people_in_charge_of,
+    sees_everyone,
+)
+from school.exceptions import Conflict, DomainError, Forbidden, OutOfReach
 
 IMPORTED = _("Imported from a historical roster; the gates were not checked.")
 
@@ -43,6 +49,17 @@ class InvalidRecord(DomainError):
     code = "invalid_record"
 
 
+def kind_problem(parent: Organization | None, kind: str) -> str | None:
+    """Why an organization of ``kind`` cannot sit under ``parent``, or None when it can."""
+    parent_kind = parent.kind if parent else None
+    if parent_kind in Organization.ALLOWED_PARENTS[Organization.Kind(kind)]:
+        return None
+    return _("A %(kind)s cannot sit under %(parent)s.") % {
+        "kind": Organization.Kind(kind).label,
+        "parent": parent.name if parent else _("the top of the tree"),
+    }
+
+
 def add_organization(
     parent: Organization | None, *, name: str, kind: str, **fields
 ) -> Organization:
@@ -50,17 +67,103 @@ def add_organization(
 
     Refuses shapes the party's structure does not have, e.g. a branch under a party group.
     """
-    parent_kind = parent.kind if parent else None
-    if parent_kind not in Organization.ALLOWED_PARENTS[Organization.Kind(kind)]:
-        raise OrganizationKindNotAllowed(
-            _("A %(kind)s cannot sit under %(parent)s.")
-            % {
-                "kind": Organization.Kind(kind).label,
-                "parent": parent.name if parent else _("the top of the tree"),
-            }
-        )
+    problem = kind_problem(parent, kind)
+    if problem:
+        raise OrganizationKindNotAllowed(problem)
     node = Organization(name=name, kind=kind, **fields)
     return parent.add_child(instance=node) if parent else Organization.add_root(instance=node)
+
+
+class PersonExists(Conflict):
+    code = "person_exists"
+    default_detail = _("This person already has a file.")
+
+
+class AccountMismatch(DomainError):
+    code = "account_mismatch"
+
+
+def check_in_charge(person: Person, actor: User | None) -> None:
+    """Refuse (as not found) a change to the file of someone ``actor`` is not in charge of: the
+    people of other organizations, and one's own file. ``None`` is the system (imports run
+    by a school administrator, the demo), which the callers have already scoped."""
+    if actor is not None and not people_in_charge_of(actor).filter(pk=person.pk).exists():
+        raise OutOfReach()
+
+
+def _check_organization(organization: Organization, actor: User | None) -> None:
+    if (
+        actor is not None
+        and not organizations_visible_to(actor).filter(pk=organization.pk).exists()
+    ):
+        raise OutOfReach()
+
+
+@transaction.atomic
+def add_person(
+    *, number: str, full_name: str, organization: Organization, actor: User, **fields
+) -> Person:
+    """Open the development file of the account with this student or staff number, in
+    ``organization`` (one of the actor's), making the account (with no usable password) when
+    there is none. Not idempotent: a second file for the same account is ``PersonExists``.
+
+    An existing account is taken only when ``full_name`` is the account's name, so nobody can
+    claim a number they merely guessed; and a staff account only by a school administrator.
+    Logs the creation (Wagtail's log). Locks the account row."""
+    _check_organization(organization, actor)
+    number, full_name = number.strip(), full_name.strip()
+    user = User.objects.select_for_update().filter(username=number).first()
+    if user is not None:
+        if Person.objects.filter(user=user).exists():
+            raise PersonExists()
+        if user.full_name != full_name:
+            raise AccountMismatch(
+                _("The account with this number has another name; check the number and the name.")
+            )
+        staff = user.is_staff or user.is_superuser or user.groups.exists()
+        if staff and not sees_everyone(actor):
+            raise AccountMismatch(
+                _("This is a staff account; ask the party committee's office to open its file.")
+            )
+    else:
+        user = User.objects.create_user(username=number, full_name=full_name)
+    person = Person.objects.create(user=user, organization=organization, **fields)
+    log(instance=person, action="wagtail.create", user=actor, content_changed=True)
+    return person
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def update_person(person: Person, *, actor: User, **fields) -> Person:
+    """Change a file's details (never the stage, which moves by stage changes). Locks the person
+    row. The actor must be in charge of the person and, when the person moves, reach the new
+    organization. Logs each changed field with its value before and after (Wagtail's log)."""
+    person = Person.objects.select_for_update().select_related("organization").get(pk=person.pk)
+    check_in_charge(person, actor)
+    if "stage" in fields:
+        raise InvalidRecord(_("The stage changes only by recording a stage change."))
+    organization = fields.get("organization")
+    if organization is not None and organization.pk != person.organization_id:
+        _check_organization(organization, actor)
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(person, name)
+        if before != value:
+            changes[name] = [_shown(before), _shown(value)]
+            setattr(person, name, value)
+    if changes:
+        person.save(update_fields=list(changes))
+        log(
+            instance=person,
+            action="wagtail.edit",
+            user=actor,
+            content_changed=True,
+            data={"changes": changes},
+        )
+    return person
 
 
 def _check_record(kind: str, occurred_on: datetime.date, details: dict) -> None:
@@ -83,6 +186,7 @@ def add_record(
 ) -> DevelopmentRecord:
     """Add a dated record to the person's development file. Not idempotent: each call is a new
     record. Decisions that move a person to another stage go through ``record_stage_change``."""
+    check_in_charge(person, actor)
     details = details or {}
     if kind in records.DECISION_FOR_STAGE.values():
         raise InvalidRecord(
@@ -113,6 +217,7 @@ def correct_record(
     if not reason.strip():
         raise InvalidRecord(_("Say why the record is corrected."))
     record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
+    check_in_charge(record.person, actor)
     if DevelopmentRecord.objects.filter(supersedes=record).exists():
         raise InvalidRecord(_("This record has already been corrected; correct the newer one."))
     details = record.details if details is None else details
@@ -166,6 +271,7 @@ def record_stage_change(
     recorded as such, unchecked. Writes the decision record and the stage change together.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
+    check_in_charge(person, actor)
     details = details or {}
     last = person.stage_changes.order_by("-effective_on", "-recorded_at").first()
     expected = Stage(person.stage).next() if last else Stage.APPLICANT

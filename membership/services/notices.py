@@ -33,7 +33,7 @@ from membership.selectors import (
     default_pack_id,
     facts_for,
     organizations_visible_to,
-    people_visible_to,
+    people_in_charge_of,
 )
 from membership.services import add_record, correct_record
 from school.exceptions import DomainError
@@ -134,7 +134,7 @@ def publish_notice(
     # Lock the people, so two organizers publishing at once cannot put one person on two notices.
     ids = sorted({person.pk for person in people})
     locked = list(
-        people_visible_to(actor).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        people_in_charge_of(actor).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     )
     if len(locked) != len(ids):
         raise NoticeRefused(_("Some of these people are not in your organizations."))

@@ -19,7 +19,7 @@ from accounts.models import User
 from membership import records
 from membership.models import DevelopmentRecord, Organization, Person, Stage
 from membership.roster import RosterError, RosterRow, parse_roster
-from membership.selectors import organizations_visible_to, people_visible_to
+from membership.selectors import organizations_visible_to, people_in_charge_of, sees_everyone
 from membership.services import record_stage_change
 
 IMPORT_REASON = "发展党员台账导入"
@@ -76,19 +76,67 @@ def _database_errors(
     """What the database says against the rows: unknown or foreign branches, people the importer
     does not manage, dates in the future, decisions on record with other dates."""
     branches = _branches_for(actor)
-    visible = set(people_visible_to(actor).values_list("user__username", flat=True))
     numbers = [row.number for row in rows]
+    visible = set(
+        people_in_charge_of(actor)
+        .filter(user__username__in=numbers)
+        .values_list("user__username", flat=True)
+    )
     existing = set(
         Person.objects.filter(user__username__in=numbers).values_list("user__username", flat=True)
     )
-    decided = _decision_dates(numbers)
+    accounts = {
+        user.username: user
+        for user in User.objects.filter(username__in=numbers).prefetch_related("groups")
+    }
+    sees_all = sees_everyone(actor)
+    # Only the files the importer keeps are compared with the roster: what another college's
+    # file says is not theirs to read, not even as "the file says ... but ... is on record".
+    decided = _decision_dates([number for number in numbers if number in visible])
     errors: list[RosterError] = []
     for row in rows:
         errors += _row_errors(
             row, branches=branches, today=today, existing=existing, visible=visible
         )
+        account = accounts.get(row.number)
+        if account is not None and row.number not in existing:
+            errors += _account_errors(row, account, sees_all=sees_all)
+        elif account is not None and row.number in visible and account.full_name != row.name:
+            errors.append(
+                RosterError(
+                    row.row,
+                    "姓名",
+                    _(
+                        "The file has the name %(name)s; if the roster is right, correct the name in the person's file."
+                    )
+                    % {"name": account.full_name},
+                )
+            )
         errors += _conflicting_decisions(row, decided.get(row.number, {}))
     return errors
+
+
+def _account_errors(row: RosterRow, account: User, *, sees_all: bool) -> list[RosterError]:
+    """An account with this number but no file yet is given one only under the name it has (so
+    a guessed number cannot be claimed) and, for a staff account, only by a school admin."""
+    if account.full_name != row.name:
+        return [
+            RosterError(
+                row.row,
+                "学号",
+                _("The account with this number has another name; check the number and the name."),
+            )
+        ]
+    staff = account.is_staff or account.is_superuser or bool(account.groups.all())
+    if staff and not sees_all:
+        return [
+            RosterError(
+                row.row,
+                "学号",
+                _("This is a staff account; ask the party committee's office to open its file."),
+            )
+        ]
+    return []
 
 
 def _branches_for(actor: User) -> dict[str, list[Organization]]:
@@ -256,10 +304,6 @@ def _apply(row: RosterRow, *, branch: Organization, actor: User) -> str:
         user = User.objects.create(
             username=row.number, full_name=row.name, password=make_password(None)
         )
-    elif user.full_name != row.name:
-        user.full_name = row.name
-        user.save(update_fields=["full_name"])
-        changed = True
     person = Person.objects.filter(user=user).first()
     values = {
         "organization": branch,

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import ModelLogEntry
 
-from accounts import roles
+from accounts import roles, services
 from accounts.models import User
 from accounts.services import (
     IDENTITY_CHANGE_ACTION,
@@ -108,6 +108,7 @@ def test_school_administrators_without_superuser_may_change_names(learner):
 
 @pytest.fixture
 def organizers_keep_their_learners(learner):
+    registered = services._identity_scope  # membership's, put back afterwards
     set_identity_scope(
         lambda actor: (
             User.objects.filter(pk=learner.pk)
@@ -116,7 +117,7 @@ def organizers_keep_their_learners(learner):
         )
     )
     yield
-    set_identity_scope(None)
+    set_identity_scope(registered)
 
 
 def test_a_registered_scope_lets_others_change_the_accounts_in_it(

@@ -5,6 +5,7 @@ import pytest
 from courses.models import Cohort, Enrollment
 from courses.services.learning import enroll
 from tests.exams import build_bank, build_exam
+from tests.factories import PersonFactory
 from tests.pages import build_site
 
 
@@ -54,4 +55,12 @@ def exam(site_pages, bank):
 def candidate(site_pages, learner):
     """The learner, enrolled in the exam's course."""
     Enrollment.objects.create(user=learner, course=site_pages.course)
+    return learner
+
+
+@pytest.fixture
+def learner_of_branch(learner, branch):
+    """The learner with a development file in the organizer's branch: one of the organizer's
+    people, whom they may enroll."""
+    PersonFactory(user=learner, organization=branch)
     return learner

@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from courses.models import Enrollment, LessonProgress, StudyClock
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 def heartbeat(client, lesson, **body):
@@ -174,21 +174,27 @@ def test_a_flooding_script_earns_no_more_than_an_honest_reader(api_client, site_
 # --- Classes ---------------------------------------------------------------------------------
 
 
-def test_an_organizer_enrolls_a_class_by_numbers(api_client, cohort, branch_organizer, learner):
+def test_an_organizer_enrolls_a_class_by_numbers(
+    api_client, cohort, branch_organizer, learner_of_branch, other_branch
+):
+    """Their own people are enrolled; a learner of another college reads like a number nobody
+    has, and is not enrolled (they would then see that learner's certificates)."""
+    PersonFactory(user=UserFactory(username="2024020101"), organization=other_branch)
     api_client.force_authenticate(branch_organizer)
     response = api_client.post(
         f"/api/v1/cohorts/{cohort.pk}/enrollments/",
-        {"usernames": ["2023010101", "nobody"]},
+        {"usernames": ["2023010101", "nobody", "2024020101"]},
         format="json",
     )
     assert response.status_code == 200
     assert response.json() == {
         "enrolled": ["2023010101"],
         "already": [],
-        "unknown": ["nobody"],
+        "unknown": ["nobody", "2024020101"],
         "refused": {},
     }
-    assert Enrollment.objects.get(user=learner).cohort == cohort
+    assert Enrollment.objects.get(user=learner_of_branch).cohort == cohort
+    assert not Enrollment.objects.filter(user__username="2024020101").exists()
 
 
 def test_learners_cannot_see_or_enroll_classes(api_client, cohort, learner):

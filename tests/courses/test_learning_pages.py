@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from courses.models import Enrollment, LessonProgress
 from courses.services.learning import withdraw
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 def test_my_learning_needs_a_login(client, site_pages):
@@ -65,14 +65,18 @@ def test_the_study_clock_appears_only_for_enrolled_learners(client, site_pages, 
 # --- The admin of training classes -----------------------------------------------------------
 
 
-def test_an_organizer_enrolls_a_class_in_the_admin(client, cohort, branch_organizer, learner):
+def test_an_organizer_enrolls_a_class_in_the_admin(
+    client, cohort, branch_organizer, learner_of_branch, other_branch
+):
+    PersonFactory(user=UserFactory(username="2024020101"), organization=other_branch)
     client.force_login(branch_organizer)
     url = reverse("cohorts:enroll", args=[cohort.pk])
-    response = client.post(url, {"numbers": "2023010101、9999999"})
+    response = client.post(url, {"numbers": "2023010101、9999999、2024020101"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "9999999" in html  # reported as unknown
-    assert Enrollment.objects.get(user=learner).cohort == cohort
+    assert "9999999" in html and "2024020101" in html  # reported as unknown, alike
+    assert Enrollment.objects.get(user=learner_of_branch).cohort == cohort
+    assert not Enrollment.objects.filter(user__username="2024020101").exists()
 
     inspect = client.get(reverse("cohorts:inspect", args=[cohort.pk])).content.decode()
     assert "林晓雨" in inspect and "0/3" in inspect

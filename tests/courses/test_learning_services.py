@@ -17,7 +17,7 @@ from courses.services.learning import (
     record_heartbeat,
     withdraw,
 )
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 def test_self_enrollment_in_an_open_course(open_course, learner):
@@ -86,15 +86,16 @@ def test_withdrawal_keeps_the_history_and_re_enrollment_restores_it(
     assert LessonProgress.objects.get(user=learner).studied_ms == 90_000
 
 
-def test_bulk_enrollment_reports_each_number(cohort, branch_organizer, learner):
-    UserFactory(username="2023010199")
+def test_bulk_enrollment_reports_each_number(cohort, branch_organizer, learner_of_branch, branch):
+    PersonFactory(user=UserFactory(username="2023010199"), organization=branch)
+    UserFactory(username="2023010198")  # an account with no file in the organizer's reach
     result = enroll_many(
         cohort,
-        usernames=["2023010101", "2023010199", "2023010101", "9999", " "],
+        usernames=["2023010101", "2023010199", "2023010101", "9999", "2023010198", " "],
         actor=branch_organizer,
     )
     assert result.enrolled == ["2023010101", "2023010199"]
-    assert result.unknown == ["9999"]
+    assert result.unknown == ["9999", "2023010198"]
     again = enroll_many(cohort, usernames=["2023010101"], actor=branch_organizer)
     assert again.already == ["2023010101"] and again.enrolled == []
 
