@@ -121,6 +121,8 @@ def register_reach() -> None:
         (m.Audience, curriculum),
         (m.QuestionBank, keys),
         (m.Question, keys),
+        (m.QuestionOption, keys),
+        (m.FillBlank, keys),
         (m.Exam, keys),
         (m.ExamRule, keys),
         (m.CompletionPolicy, keys),

@@ -181,7 +181,7 @@ class PersonEditForm(ScopedModelForm):
         label=_("reason for the change"),
         required=False,
         max_length=200,
-        help_text=_("Required when the full name or the number changes; kept in the history."),
+        help_text=_("Required when the name changes; kept in the account's history."),
     )
 
     class Meta:

@@ -107,12 +107,15 @@ def narrow(queryset: QuerySet, user) -> QuerySet:
 # --- Forms ---------------------------------------------------------------------------------------
 
 
-def narrow_choices(form: forms.BaseForm, user) -> None:
+def narrow_choices(form: forms.BaseForm, user, *, skip: frozenset[str] = frozenset()) -> None:
     """Make every field of ``form`` that offers objects offer only those ``user`` may reach.
 
     A choice of an unregistered model is left alone only if it is open; anything else offers
-    nothing, so a model that was forgotten fails closed rather than open."""
-    for field in form.fields.values():
+    nothing, so a model that was forgotten fails closed rather than open. ``skip`` names
+    fields that are not choices but identities (an inline row's own id)."""
+    for name, field in form.fields.items():
+        if name in skip:
+            continue
         if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
             field.queryset = narrow(field.queryset, user)
 
@@ -125,8 +128,10 @@ class ScopedModelForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         narrow_choices(self, self.for_user)
         for formset in getattr(self, "formsets", {}).values():
+            # Each row's own id says which of this object's rows it is, not a choice offered.
+            own = frozenset({formset.model._meta.pk.name})
             for child in [*formset.forms, formset.empty_form]:
-                narrow_choices(child, self.for_user)
+                narrow_choices(child, self.for_user, skip=own)
 
 
 # --- Permission policy ---------------------------------------------------------------------------
