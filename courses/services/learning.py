@@ -153,7 +153,9 @@ def withdraw(enrollment: Enrollment, *, actor: User, reason: str = "") -> Enroll
     School administrators may withdraw anyone; an organizer, the learners of a class they
     manage (``NotManager`` otherwise)."""
     enrollment = (
-        Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .get(pk=enrollment.pk)
     )
     if not runs_every_class(actor) and not (
         enrollment.cohort is not None and can_manage(actor, enrollment.cohort)

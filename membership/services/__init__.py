@@ -141,7 +141,11 @@ def update_person(person: Person, *, actor: User, **fields) -> Person:
     """Change a file's details (never the stage, which moves by stage changes). Locks the person
     row. The actor must be in charge of the person and, when the person moves, reach the new
     organization. Logs each changed field with its value before and after (Wagtail's log)."""
-    person = Person.objects.select_for_update().select_related("organization").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=person.pk)
+    )
     check_in_charge(person, actor)
     if "stage" in fields:
         raise InvalidRecord(_("The stage changes only by recording a stage change."))
