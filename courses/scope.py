@@ -38,15 +38,22 @@ def can_manage(user, cohort) -> bool:
     return runs_every_class(user) or cohort.managers.filter(pk=user.pk).exists()
 
 
-def learners_visible_to(user) -> QuerySet[User] | None:
-    """The accounts whose enrollments, results and certificates ``user`` sees; ``None`` for all.
-
-    Organizers also see every learner of the classes they manage."""
+def _own_people(user) -> QuerySet[User] | None:
+    """The accounts of the people of ``user``'s own organizations, when those are all they see
+    of learners (organizers); ``None`` when they see every learner (school administrators,
+    instructors, or no scope registered)."""
     if _learner_scope is None or runs_every_class(user):
         return None
     if user.groups.filter(name=roles.INSTRUCTORS).exists():
         return None
-    scoped = _learner_scope(user)
+    return _learner_scope(user)
+
+
+def learners_visible_to(user) -> QuerySet[User] | None:
+    """The accounts whose enrollments, results and certificates ``user`` sees; ``None`` for all.
+
+    Organizers also see every learner of the classes they manage."""
+    scoped = _own_people(user)
     if scoped is None:
         return None
     return User.objects.filter(
@@ -59,11 +66,7 @@ def cohorts_visible_to(user) -> QuerySet[Cohort]:
     or the classes they manage and those their own people are in (organizers) — a class of
     the whole university shows them their people in it, not the others."""
     cohorts = Cohort.objects.all()
-    if _learner_scope is None or runs_every_class(user):
-        return cohorts
-    if user.groups.filter(name=roles.INSTRUCTORS).exists():
-        return cohorts
-    scoped = _learner_scope(user)
+    scoped = _own_people(user)
     if scoped is None:
         return cohorts
     return cohorts.filter(
