@@ -24,6 +24,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/party_school_bench"
@@ -48,8 +50,19 @@ def reset_database(url: str) -> None:
     subprocess.run([*admin, "-c", f"CREATE DATABASE {name}"], check=True)
 
 
+def _signing_key() -> str:
+    """A key for this run: with DEBUG off the project refuses to make one up, and the demo
+    school it seeds issues certificates."""
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+        .decode()
+    )
+
+
 def django_env(database_url: str) -> dict:
     return {
+        "CERTIFICATE_SIGNING_KEY": _signing_key(),
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "false",
@@ -257,6 +270,7 @@ MISSING = """
 import django, json, sys
 django.setup()
 from courses.models import Answer, Attempt
+
 acknowledged = json.loads(sys.argv[1])
 stored = {(a, q): r for a, q, r in Answer.objects.values_list(
     "attempt_question__attempt_id", "attempt_question__question_id", "response")}
