@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility clean
+.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins clean
 
 help:
 	@echo "make run     install, migrate, load the demo school and serve http://$(HOST):$(PORT)"
@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  网上党校 / Online party school"
 	@echo "  Site:   http://$(HOST):$(PORT)/"
@@ -65,7 +65,7 @@ worker: install
 	$(VENV)/bin/celery -A school worker --beat --loglevel INFO
 
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL.
-bench: bench-exam bench-certificates bench-eligibility
+bench: bench-exam bench-certificates bench-eligibility bench-logins
 
 bench-exam: install
 	$(PY) bench/exam_day.py --learners $(or $(LEARNERS),200) --ramp $(or $(RAMP),30)
@@ -75,6 +75,9 @@ bench-certificates: install
 
 bench-eligibility: install
 	$(PY) bench/eligibility.py --people $(or $(PEOPLE),50000)
+
+bench-logins: install
+	$(PY) bench/logins.py --learners $(or $(LEARNERS),3000) --duration $(or $(DURATION),300)
 
 
 clean:

@@ -1,16 +1,24 @@
+from django.contrib.auth import logout, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers
-from rest_framework.authtoken.models import Token
+from rest_framework import generics, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import two_factor
 from accounts.models import User
+from school.exceptions import DomainError
 
-from .services import IDENTITY_FIELDS, authenticate_or_fail
+from .services import (
+    IDENTITY_FIELDS,
+    LoginLocked,
+    authenticate_or_fail,
+    issue_token,
+    revoke_tokens,
+)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -48,18 +56,61 @@ class UserUpdateSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class SecondFactorRequired(DomainError):
+    code = "second_factor_required"
+    default_detail = _(
+        "This account uses two-step verification: send the code from the authenticator app "
+        "as “otp”."
+    )
+
+
+class SecondFactorInvalid(DomainError):
+    code = "second_factor_invalid"
+    default_detail = _("That code is not right, or it has expired. Try the current one.")
+
+
+class SecondFactorNotEnrolled(DomainError):
+    code = "second_factor_not_enrolled"
+    default_detail = _(
+        "Staff accounts must turn on two-step verification in the admin (账号 › 两步验证) "
+        "before they can get an API token."
+    )
+
+
 class TokenCreateSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=10,
+        help_text=_("The current code of the account's authenticator app, if it has one."),
+    )
+
     def validate(self, attrs):
-        attrs["user"] = authenticate_or_fail(
+        user = authenticate_or_fail(
             self.context["request"], username=attrs.get("username"), password=attrs.get("password")
         )
+        owed = two_factor.requirement(user)
+        if owed == two_factor.ENROL:
+            raise SecondFactorNotEnrolled()
+        if owed == two_factor.VERIFY:
+            if not attrs.get("otp"):
+                raise SecondFactorRequired()
+            if two_factor.verify(user, attrs["otp"]) is None:
+                raise SecondFactorInvalid()
+        attrs["user"] = user
         return attrs
 
 
 class TokenView(APIView):
     """Exchange a student/staff number and password for an API token.
 
-    The same token is returned on every call until it is deleted, so a client may repeat the call.
+    Each call issues a new token (stored only as a hash), which expires after
+    ``API_TOKEN_HOURS`` and ends when the account logs out (`POST /api/v1/auth/logout/`, or the
+    site's or the admin's log-out) or changes its password; send it as
+    ``Authorization: Token <token>``. After 5 wrong passwords for one number from one address
+    the number is locked there for 30 minutes: 429 ``login_locked``, with ``Retry-After``, even
+    for the right password. Staff with two-step verification also send ``otp``.
     """
 
     permission_classes = [AllowAny]
@@ -69,14 +120,46 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenCreateSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=inline_serializer(
+            "TokenResponse",
+            {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+        ),
         summary=_("Obtain an API token"),
     )
     def post(self, request):
         serializer = TokenCreateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except LoginLocked as locked:
+            return Response(
+                {"code": locked.code, "detail": str(locked.detail)},
+                status=locked.status_code,
+                headers={"Retry-After": str(locked.retry_after)},
+            )
+        user = serializer.validated_data["user"]
+        token, key = issue_token(user)
+        # A log-in like any other: the audit log records it, axes clears this address's failures.
+        user_logged_in.send(sender=User, request=request, user=user)
+        return Response(
+            {"token": key, "expiry": serializers.DateTimeField().to_representation(token.expiry)}
+        )
+
+
+class LogoutView(APIView):
+    """Log out: every API token of the account is revoked (and, if the call came with the
+    session cookie, the session ends too). Safe to repeat with a session; with a token, the
+    second call is 401, because the token is gone."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None, responses={204: None}, summary=_("Log out and revoke the API tokens")
+    )
+    def post(self, request):
+        revoke_tokens(request.user)
+        if request.session.get("_auth_user_id"):
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(generics.RetrieveAPIView):

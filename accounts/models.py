@@ -68,6 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Unselect this instead of deleting accounts, so records keep their author."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the password was last set (accounts.services.record_password_change); None: before
+    # this was recorded, when date_joined stands in for it.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -88,3 +91,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.username
+
+
+class PasswordHistory(models.Model):
+    """A password the account has had, as its hash (never the password itself), so that a new
+    password can be refused when it is one of the last few (accounts.validators)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,16 +1,22 @@
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import cast
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
+from rest_framework import status
 from wagtail.log_actions import log
 
-from accounts import roles
-from accounts.models import User
+from accounts import lockout, roles
+from accounts.models import PasswordHistory, User
 from school.exceptions import Conflict, DomainError, Forbidden
 
 # The fields certificates, dossiers and public notices carry: changed only by staff, with a reason,
@@ -55,16 +61,138 @@ class InvalidIdentity(IdentityError):
         self.field = field
 
 
+class LoginLocked(DomainError):
+    """Too many failed log-ins for this account from this address (or from everywhere): the
+    detail says until when (accounts.lockout)."""
+
+    code = lockout.LOCKED_CODE
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, ends_at: datetime | None):
+        super().__init__(lockout.locked_message(ends_at))
+        self.retry_after = lockout.retry_after(ends_at)
+
+
 def authenticate_or_fail(request, *, username: str | None, password: str | None):
-    """The active user with these credentials, or ``InvalidCredentials``.
+    """The active user with these credentials, or ``InvalidCredentials``; ``LoginLocked`` when
+    the account is locked for this address, whatever the password (the try is not counted).
 
     The message never says which of the two was wrong, so it cannot be used to find out
-    which numbers have accounts.
+    which numbers have accounts. A failure counts towards the lockout (axes records it).
     """
-    user = authenticate(request, username=(username or "").strip(), password=password or "")
+    username = (username or "").strip()
+    user = authenticate(request, username=username, password=password or "")
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLocked(lockout.lockout_ends_at(username, lockout.client_address(request)))
         raise InvalidCredentials()
     return user
+
+
+def is_school_admin(user) -> bool:
+    """党委组织部 (or a superuser): who may unlock accounts and reset second factors."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=roles.SCHOOL_ADMINS).exists())
+    )
+
+
+UNLOCK_ACTION = "accounts.unlock"
+
+
+def lockouts_visible_to(user) -> QuerySet[AccessAttempt]:
+    """The failed log-in records a user may see and clear: all for school admins, else none."""
+    if is_school_admin(user):
+        return AccessAttempt.objects.all()
+    return AccessAttempt.objects.none()
+
+
+@transaction.atomic
+def unlock(username: str, *, actor: User, ip_address: str | None = None) -> int:
+    """Clear the failed log-ins of ``username`` (from ``ip_address`` only, when given), so the
+    account may log in again at once. Returns how many records were cleared; safe to repeat
+    (0 the second time). Logged on the account's history (``accounts.unlock``) when the number
+    is an account's. Raises ``Forbidden`` unless ``actor`` is a school admin."""
+    if not is_school_admin(actor):
+        raise Forbidden()
+    rows = lockouts_visible_to(actor).filter(username=username)
+    if ip_address:
+        rows = rows.filter(ip_address=ip_address)
+    failures = sum(rows.values_list("failures_since_start", flat=True))
+    cleared, _deleted = rows.delete()
+    account = User.objects.filter(username=username).first()
+    if cleared and account is not None:
+        log(
+            instance=account,
+            action=UNLOCK_ACTION,
+            user=actor,
+            data={"ip_address": ip_address or "", "failures": failures},
+        )
+    return cleared
+
+
+# --- Passwords --------------------------------------------------------------------------------
+
+
+def former_password_hashes(user: User, *, count: int) -> list[str]:
+    """The hashes of ``user``'s last ``count`` passwords, the newest first."""
+    return list(
+        PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:count]
+    )
+
+
+def record_password_change(user: User, *, keep: int) -> None:
+    """After ``user`` was saved with a new password (Django's ``password_changed``, from any
+    form, the reset or the shell): keep its hash in the history (the last ``keep``), note when,
+    revoke the account's API tokens (they were got with the old password) and clear its failed
+    log-ins (a password reset by e-mail is how a locked-out owner gets back in). Runs inside
+    the save's transaction, if any. A hash upgrade at log-in is not a change and calls nothing."""
+    now = timezone.now()
+    PasswordHistory.objects.create(user=user, password=user.password, created_at=now)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    User.objects.filter(pk=user.pk).update(password_changed_at=now)
+    user.password_changed_at = now
+    revoke_tokens(user)
+    AccessAttempt.objects.filter(username=user.username).delete()
+
+
+def password_expired(user: User, *, now: datetime | None = None) -> bool:
+    """Whether ``user`` must change their password before going on: only when
+    ``PASSWORD_MAX_AGE_DAYS`` is set, for an account with a password, older than that."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days or not user.has_usable_password():
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return changed + timedelta(days=days) <= (now or timezone.now())
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def issue_token(user: User) -> tuple[AuthToken, str]:
+    """A new API token for ``user`` (django-rest-knox): the token and its key, which is shown
+    once and stored only as a hash. It expires ``API_TOKEN_HOURS`` after it is issued. The
+    account's expired tokens are deleted, and so are its oldest beyond
+    ``API_TOKENS_PER_USER``, so each device or client keeps its own and the table stays small."""
+    with transaction.atomic():
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        token, key = AuthToken.objects.create(user=user)
+        oldest = (
+            AuthToken.objects.filter(user=user)
+            .order_by("-created", "-pk")
+            .values_list("pk", flat=True)[settings.API_TOKENS_PER_USER :]
+        )
+        AuthToken.objects.filter(pk__in=list(oldest)).delete()
+    return token, key
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every API token of ``user`` (logging out anywhere, a new password). Returns how
+    many there were; safe to repeat."""
+    revoked, _deleted = AuthToken.objects.filter(user=user).delete()
+    return revoked
 
 
 # --- Name and number --------------------------------------------------------------------------

@@ -77,11 +77,11 @@ def django_env(database_url: str) -> dict:
 SETUP = """
 import django, json, sys
 django.setup()
-from rest_framework.authtoken.models import Token
 from accounts.models import User
+from accounts.services import issue_token
 from courses.models import Exam
 users = list(User.objects.filter(username__startswith="learner").order_by("username")[: int(sys.argv[1])])
-tokens = [Token.objects.get_or_create(user=user)[0].key for user in users]
+tokens = [issue_token(user)[1] for user in users]
 print(json.dumps({"exam": Exam.objects.get().pk, "tokens": tokens}))
 """
 
@@ -144,6 +144,53 @@ def learner(base: str, token: str, exam: int, delay: float, recorder: Recorder) 
     recorder.call("submit", session, "POST", f"{base}/api/v1/attempts/{attempt['id']}/submit/")
 
 
+def prepare(python: str, env: dict, setup: str, learners: int) -> dict:
+    """Run the ``setup`` script (Django set up, ``learners`` as its argument) and return the
+    JSON its last line prints."""
+    done = subprocess.run(
+        [python, "-c", setup, str(learners)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "school.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def start_server(python: str, env: dict, *, port: int, workers: int, threads: int):
+    """gunicorn serving the site on ``port``, once it answers; the caller stops it. With DEBUG
+    off the pages need the collected static files and their manifest."""
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "school.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(150):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    return server
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -180,43 +227,10 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    setup = subprocess.run(
-        [python, "-c", SETUP, str(args.learners)],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "school.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    prepared = json.loads(setup.stdout.strip().splitlines()[-1])
-
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "school.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    prepared = prepare(python, env, SETUP, args.learners)
+    server = start_server(python, env, port=args.port, workers=args.workers, threads=args.threads)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(150):
-            try:
-                requests.get(f"{base}/healthz/", timeout=10)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-
         recorder = Recorder()
         threads = [
             threading.Thread(

@@ -71,22 +71,34 @@ HOME_BODY = [
 ]
 
 
-def seed_home() -> HomePage:
-    """The home page as the default site's root, and the school's names in the site settings.
+HOME_TITLE = "江城大学网上党校"
+HOME_SLUG = "home"
 
-    Idempotent: an existing home page is kept as editors left it.
+
+def demo_home() -> HomePage | None:
+    """The demo school's home page: a home page at the top of the tree under the demo's title."""
+    return HomePage.objects.filter(depth=2, slug=HOME_SLUG, title=HOME_TITLE).first()
+
+
+def seed_home() -> HomePage:
+    """The demo's home page as the default site's root, and the school's names in the site
+    settings, on a database that has no site of its own yet.
+
+    Idempotent: an existing demo home page is kept as editors left it, and a site that is not
+    the demo's (another root page) is left alone.
     """
-    home = HomePage.objects.first()
+    home = demo_home()
     if home is None:
         root = Page.get_first_root_node()
-        # Wagtail's installation leaves a placeholder "Welcome" page where ours goes.
-        for placeholder in root.get_children().exact_type(Page):
+        # Wagtail's installation leaves a placeholder "Welcome" page (a bare Page, with the
+        # slug ours needs) as the default site's root; deleting it deletes that site too.
+        for placeholder in root.get_children().exact_type(Page).filter(slug=HOME_SLUG):
             if not placeholder.get_children().exists():
                 placeholder.delete()
         home = root.add_child(
             instance=HomePage(
-                title="江城大学网上党校",
-                slug="home",
+                title=HOME_TITLE,
+                slug=HOME_SLUG,
                 tagline="学习党的理论 · 端正入党动机 · 争做合格党员",
                 intro="<p>网上党校面向全校入党积极分子、发展对象和党员，提供课程学习、在线考试、"
                 "结业证书查验与发展党员全程纪实，让培训与发展环环相扣、有据可查。</p>",
@@ -96,15 +108,17 @@ def seed_home() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=home.title,
         )
-    if site.root_page_id != home.pk or site.site_name != home.title:
-        site.root_page = home
-        site.site_name = home.title
-        site.save()
+    if site.root_page_id != home.pk:
+        return home  # somebody else's site: its settings are not the demo's to fill in
     settings = SchoolSettings.for_site(site)
     if not settings.committee_name:
-        settings.school_name = "江城大学网上党校"
+        settings.school_name = HOME_TITLE
         settings.committee_name = "中共江城大学委员会党校"
         settings.address = "江城市学府路 1 号行政楼三楼 党委组织部"
         settings.phone = "027-8765 4321"
@@ -151,18 +165,19 @@ ABOUT = (
 
 def seed_sections(home: HomePage, *, today: datetime.date) -> None:
     """The about page, the news with three items and the public notices section (membership
-    publishes the notices in it).
+    publishes the notices in it), under the demo's home page.
 
     Idempotent: a section that exists is left as editors made it.
     """
-    if not StandardPage.objects.filter(slug="about").exists():
+    sections = home.get_children()
+    if not sections.filter(slug="about").exists():
         publish_child(
             home,
             StandardPage(
                 title="党校简介", slug="about", show_in_menus=True, body=[("text", ABOUT)]
             ),
         )
-    if not NewsIndexPage.objects.exists():
+    if not sections.filter(slug="news").exists():
         news_index = publish_child(
             home, NewsIndexPage(title="党建动态", slug="news", show_in_menus=True)
         )
@@ -177,7 +192,7 @@ def seed_sections(home: HomePage, *, today: datetime.date) -> None:
                     body=[("text", html)],
                 ),
             )
-    if not NoticeIndexPage.objects.exists():
+    if not sections.filter(slug="notices").exists():
         publish_child(
             home,
             NoticeIndexPage(

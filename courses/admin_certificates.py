@@ -1,6 +1,5 @@
 """Wagtail admin screens for completion policies, certificates, class marks and bulk verification."""
 
-import csv
 import io
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import MenuItem
 
 from accounts.models import User
+from audit.admin_views import AuditedExportMixin
+from audit.services import record_export
 from courses.admin_exams import xlsx_response
 from courses.admin_views import managed_cohort
 from courses.models import Certificate, CompletionPolicy, Enrollment, VerificationLog
@@ -35,6 +36,19 @@ from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.forms import split_numbers
 from school.scoping import ListOnlyPolicy, ScopedModelViewSet
+from school.spreadsheets import (
+    SpreadsheetRefused,
+    append_row,
+    check_size,
+    csv_rows,
+    excerpt,
+    open_workbook,
+    sheet_rows,
+    upload_limits,
+)
+
+# A student or staff number is short; anything longer in the list is a mistake, not a number.
+NUMBER_MAX_LENGTH = 32
 
 
 class CompletionPolicyViewSet(ScopedModelViewSet):
@@ -92,7 +106,7 @@ class CertificateActionView(AdminPageMixin, FormView):
         return super().get_context_data(certificate=self.certificate, action=self.action, **kwargs)
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(AuditedExportMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.is_valid and self.request.user.has_perm("courses.change_certificate"):
@@ -245,32 +259,57 @@ class BulkVerifyForm(forms.Form):
         return cleaned
 
     def _numbers_in(self, upload) -> list[str]:
-        data = upload.read()
-        if upload.name.lower().endswith(".xlsx"):
-            try:
-                sheet = openpyxl.load_workbook(
-                    io.BytesIO(data), read_only=True, data_only=True
-                ).worksheets[0]
-            except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-                raise forms.ValidationError(_("The Excel file could not be read.")) from None
-            cells = [row[0] for row in sheet.iter_rows(values_only=True) if row]
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("gb18030", errors="replace")
-            cells = [row[0] for row in csv.reader(io.StringIO(text)) if row]
+        """The first column of the file, read within the caps of a list to verify (its size,
+        checked before reading, its rows and, for an .xlsx, what it unpacks to)."""
+        limits = upload_limits("verify")
+        try:
+            check_size(upload.size, limits)
+            cells = self._first_column(upload.read(), upload.name, limits)
+        except SpreadsheetRefused as refused:
+            raise forms.ValidationError(refused.message) from None
         values = [
             str(int(c)) if isinstance(c, float) and c.is_integer() else str(c).strip()
             for c in cells
             if c is not None
         ]
+        too_long = next((value for value in values if len(value) > NUMBER_MAX_LENGTH), None)
+        if too_long is not None:
+            raise forms.ValidationError(
+                _("“%(value)s” is too long for a student or staff number.")
+                % {"value": excerpt(too_long)}
+            )
         # A heading such as 学号 in the first row is not a number to look up.
         return [
             value
             for value in values
             if value and value not in {"学号", "工号", "学号/工号", "number"}
         ]
+
+    @staticmethod
+    def _first_column(data: bytes, name: str, limits) -> list:
+        if name.lower().endswith(".xlsx"):
+            try:
+                workbook = open_workbook(data, limits)
+            except SpreadsheetRefused:
+                raise
+            except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+                raise forms.ValidationError(_("The Excel file could not be read.")) from None
+            try:
+                return [row[0] for _line, row in sheet_rows(workbook.worksheets[0], limits) if row]
+            except SpreadsheetRefused:
+                raise
+            except Exception:  # a damaged sheet
+                raise forms.ValidationError(_("The Excel file could not be read.")) from None
+            finally:
+                workbook.close()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        try:
+            return [row[0] for _line, row in csv_rows(text, limits) if row]
+        except Exception:  # csv.Error: not a CSV file
+            raise forms.ValidationError(_("The file could not be read as CSV.")) from None
 
 
 class BulkVerifyView(AdminPageMixin, FormView):
@@ -330,7 +369,18 @@ class BulkVerifyView(AdminPageMixin, FormView):
                 )
         scoped = learners is not None
         if self.request.POST.get("export"):
-            return xlsx_response(self._workbook(rows, scoped), "certificate-check.xlsx")
+            workbook = self._workbook(rows, scoped)
+            # The people named in the file, and their certificates, are written to the audit log.
+            record_export(
+                list(users.values()),
+                actor=self.request.user,
+                model=User,
+                format="xlsx",
+                list="certificate-check",
+                numbers=len(numbers),
+                certificates=[row["certificate"].pk for row in rows if row["certificate"]],
+            )
+            return xlsx_response(workbook, "certificate-check.xlsx")
         return self.render_to_response(self.get_context_data(form=form, rows=rows, scoped=scoped))
 
     def _workbook(self, rows, scoped: bool) -> bytes:
@@ -342,7 +392,9 @@ class BulkVerifyView(AdminPageMixin, FormView):
         sheet.append(["学号/工号", "姓名", "培训课程", "学时", "证书编号", "状态", "发证日期"])
         for row in rows:
             c = row["certificate"]
-            sheet.append(
+            # Names and numbers are people's text: written so that none becomes a formula.
+            append_row(
+                sheet,
                 [
                     row["number"],
                     row["name"] or (unknown if not row["known"] else ""),
@@ -351,7 +403,7 @@ class BulkVerifyView(AdminPageMixin, FormView):
                     c.serial if c else "",
                     c.get_status_display() if c else "",
                     c.issued_on if c else None,
-                ]
+                ],
             )
         buffer = io.BytesIO()
         book.save(buffer)

@@ -19,6 +19,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton, MenuItem
 
+from audit.admin_views import AuditedIndexView
 from courses.models import Answer, Attempt, Exam, Question, QuestionBank, ReflectionEssay
 from courses.questions import types as q
 from courses.questions.excel import write_template
@@ -35,6 +36,7 @@ from school import scoping
 from school.admin import AdminPageMixin
 from school.exceptions import DomainError
 from school.scoping import ListOnlyPolicy, ScopedModelForm, ScopedModelViewSet
+from school.spreadsheets import SpreadsheetRefused, check_size, megabytes, upload_limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -144,21 +146,26 @@ class BankIndexView(IndexView):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "GIFT (.gift, .txt), Moodle XML (.xml) or the Excel template (.xlsx); at most 10 MB."
-        ),
-    )
+    file = forms.FileField(label=_("File"))
     bank = forms.ModelChoiceField(
         label=_("Into the bank"), queryset=QuestionBank.objects.all(), required=False
     )
     new_bank = forms.CharField(label=_("or a new bank named"), max_length=100, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "GIFT (.gift, .txt), Moodle XML (.xml) or the Excel template (.xlsx); "
+            "at most %(limit)s MB."
+        ) % {"limit": megabytes(upload_limits("questions").max_bytes)}
+
     def clean_file(self):
+        # Before the file is read: a file over the cap is refused by its size alone.
         upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        try:
+            check_size(upload.size, upload_limits("questions"))
+        except SpreadsheetRefused as refused:
+            raise forms.ValidationError(refused.message) from None
         return upload
 
     def clean(self):
@@ -376,6 +383,7 @@ class AttemptViewSet(ScopedModelViewSet):
         "closed_at",
     ]
     export_filename = "exam-results"
+    index_view_class = AuditedIndexView
 
 
 # --- Grading queue -------------------------------------------------------------------------------

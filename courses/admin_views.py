@@ -15,6 +15,7 @@ from wagtail.admin.widgets import Button
 from wagtail.admin.widgets.button import MenuItem
 
 from accounts import roles
+from audit.admin_views import AuditedExportMixin
 from courses.models import Cohort, Enrollment
 from courses.scope import can_manage, runs_every_class
 from courses.selectors import cohort_progress
@@ -261,7 +262,7 @@ class WithdrawView(AdminPageMixin, FormView):
         return super().get_context_data(enrollment=self.enrollment, **kwargs)
 
 
-class EnrollmentIndexView(IndexView):
+class EnrollmentIndexView(AuditedExportMixin, IndexView):
     @cached_property
     def manages_every_class(self) -> bool:
         return runs_every_class(self.request.user)

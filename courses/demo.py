@@ -50,6 +50,9 @@ except ImportError:  # pragma: no cover - av is a development dependency
 
 RED, DARK_RED, GOLD, PAPER = (164, 22, 26), (122, 15, 18), (244, 197, 66), (251, 248, 243)
 MATERIALS = "课程资料"
+CATALOGUE_SLUG = "courses"
+ACTIVIST_COURSE, CANDIDATE_COURSE = "activist-training", "candidate-training"
+ACTIVIST_CLASS, CANDIDATE_CLASS = "第二十六期入党积极分子培训班", "2026年秋季发展对象培训班"
 
 
 def _font(size: int):
@@ -152,22 +155,28 @@ def _materials() -> Collection:
     return Collection.objects.get(name=MATERIALS, depth=2)
 
 
+# The demo's pictures, documents and video are those with the demo's title in the materials
+# collection that nobody uploaded (the demo makes them; a person's upload records its author).
+def _own(model):
+    return model.objects.filter(collection=_materials(), uploaded_by_user=None)
+
+
 def _image(title: str, data: bytes, filename: str) -> Image:
-    existing = Image.objects.filter(title=title).first()
+    existing = _own(Image).filter(title=title).first()
     return existing or Image.objects.create(
         title=title, file=ImageFile(io.BytesIO(data), name=filename), collection=_materials()
     )
 
 
 def _document(title: str, text: str, filename: str) -> Document:
-    existing = Document.objects.filter(title=title).first()
+    existing = _own(Document).filter(title=title).first()
     return existing or Document.objects.create(
         title=title, file=ContentFile(text.encode("utf-8"), name=filename), collection=_materials()
     )
 
 
 def _video(title: str) -> Media | None:
-    existing = Media.objects.filter(title=title).first()
+    existing = _own(Media).filter(title=title).first()
     if existing:
         return existing
     data = encode_video()
@@ -385,7 +394,7 @@ CANDIDATE_LESSONS = [
 COURSES = [
     {
         "title": "入党积极分子培训",
-        "slug": "activist-training",
+        "slug": ACTIVIST_COURSE,
         "summary": "党校初级培训：党的基本理论、基本知识和发展党员程序，结业考试合格颁发结业证书。",
         "hours": Decimal("32"),
         "audience": Audience.Code.ACTIVIST,
@@ -396,7 +405,7 @@ COURSES = [
     },
     {
         "title": "发展对象培训",
-        "slug": "candidate-training",
+        "slug": CANDIDATE_COURSE,
         "summary": "发展对象集中培训，不少于三天或二十四个学时，培训合格方可发展入党。",
         "hours": Decimal("24"),
         "audience": Audience.Code.CANDIDATE,
@@ -408,15 +417,29 @@ COURSES = [
 ]
 
 
+def demo_catalogue(home: HomePage) -> CourseIndexPage | None:
+    """The demo's catalogue: the course index under the demo's home page."""
+    page = home.get_children().type(CourseIndexPage).filter(slug=CATALOGUE_SLUG).first()
+    return page.specific if page else None
+
+
+def demo_course(home: HomePage, slug: str) -> CoursePage:
+    """One of the demo's two courses (by its slug), in the demo's catalogue."""
+    catalogue = demo_catalogue(home)
+    assert catalogue is not None, "seed_catalogue first"
+    return CoursePage.objects.child_of(catalogue).get(slug=slug)
+
+
 def seed_catalogue(home: HomePage) -> CourseIndexPage:
-    """The catalogue with both courses, under review by the course workflow. Idempotent."""
-    catalogue = CourseIndexPage.objects.first()
+    """The catalogue with both courses under the demo's home page, under review by the course
+    workflow. Idempotent."""
+    catalogue = demo_catalogue(home)
     if catalogue is None:
         catalogue = publish_child(
             home,
             CourseIndexPage(
                 title="课程中心",
-                slug="courses",
+                slug=CATALOGUE_SLUG,
                 show_in_menus=True,
                 intro="<p>网上党校开设入党积极分子、发展对象等培训课程。请登录后学习，系统按实际学习时长记录学时。</p>",
             ),
@@ -428,7 +451,7 @@ def seed_catalogue(home: HomePage) -> CourseIndexPage:
         "video": _video("入党誓词教学视频（演示）"),
     }
     for position, spec in enumerate(COURSES):
-        if CoursePage.objects.filter(slug=spec["slug"]).exists():
+        if CoursePage.objects.child_of(catalogue).filter(slug=spec["slug"]).exists():
             continue
         course = CoursePage(
             title=spec["title"],
@@ -458,14 +481,18 @@ def seed_catalogue(home: HomePage) -> CourseIndexPage:
     return catalogue
 
 
-def seed_cohorts(*, organizer, activists: list, candidates: list, activist_account, today) -> None:
-    """Two training classes run by the demo organizer, and the `activist` account's progress
-    (two lessons done, the third begun). Idempotent: existing classes are left as they are."""
-    activist_course = CoursePage.objects.get(slug="activist-training")
-    candidate_course = CoursePage.objects.get(slug="candidate-training")
+def seed_cohorts(
+    home: HomePage, *, organizer, activists: list, candidates: list, activist_account, today
+) -> None:
+    """Two training classes of the demo's courses run by the demo organizer, with the demo
+    people given (``activists``, ``candidates``), and the `activist` account's progress (two
+    lessons done, the third begun) when there is one. Idempotent: existing classes are left
+    as they are."""
+    activist_course = demo_course(home, ACTIVIST_COURSE)
+    candidate_course = demo_course(home, CANDIDATE_COURSE)
     classes = [
-        (activist_course, "第二十六期入党积极分子培训班", -12, 30, [activist_account, *activists]),
-        (candidate_course, "2026年秋季发展对象培训班", -5, 10, candidates),
+        (activist_course, ACTIVIST_CLASS, -12, 30, [activist_account, *activists]),
+        (candidate_course, CANDIDATE_CLASS, -5, 10, candidates),
     ]
     for course, name, start, end, learners in classes:
         cohort, created = Cohort.objects.get_or_create(
@@ -478,7 +505,10 @@ def seed_cohorts(*, organizer, activists: list, candidates: list, activist_accou
         )
         if created:
             cohort.managers.add(organizer)
-            enroll_many(cohort, usernames=[user.username for user in learners], actor=organizer)
+            usernames = [user.username for user in learners if user is not None]
+            enroll_many(cohort, usernames=usernames, actor=organizer)
+    if activist_account is None:
+        return
     lessons = list(activist_course.lessons())
     if not LessonProgress.objects.filter(user=activist_account).exists():
         now = timezone.now()
@@ -495,6 +525,8 @@ def seed_cohorts(*, organizer, activists: list, candidates: list, activist_accou
 
 
 EXAM_BANK = "入党积极分子培训结业考试题库"
+EXAM_BANK_DESCRIPTION = "网上党校入党积极分子培训结业考试题库（演示）"
+EXAM_TITLE = "入党积极分子培训结业考试"
 EXAM_FILE = Path(__file__).resolve().parent / "demo_data" / "activist_exam.gift"
 # The paper: 100 points in all.
 EXAM_RULES = [
@@ -506,26 +538,27 @@ EXAM_RULES = [
 ]
 
 
-def seed_exam(*, instructor, today) -> Exam:
-    """The activist course's final exam, drawing from a bank imported from the demo GIFT file."""
-    bank, created = QuestionBank.objects.get_or_create(
-        name=EXAM_BANK,
-        defaults={
-            "description": "网上党校入党积极分子培训结业考试题库（演示）",
-            "created_by": instructor,
-        },
-    )
-    if created:
+def seed_exam(home: HomePage, *, instructor, today) -> Exam | None:
+    """The demo activist course's final exam, drawing from the demo's bank (imported from the
+    demo GIFT file). None when a bank of that name is somebody else's (names are unique): the
+    demo does not draw its paper from a school's own bank."""
+    bank = QuestionBank.objects.filter(name=EXAM_BANK).first()
+    if bank is None:
+        bank = QuestionBank.objects.create(
+            name=EXAM_BANK, description=EXAM_BANK_DESCRIPTION, created_by=instructor
+        )
         import_questions(bank, parse_file(EXAM_FILE.name, EXAM_FILE.read_bytes()), actor=instructor)
-    course = CoursePage.objects.get(slug="activist-training")
-    exam = Exam.objects.filter(course=course).first()
+    elif bank.description != EXAM_BANK_DESCRIPTION:
+        return None
+    course = demo_course(home, ACTIVIST_COURSE)
+    exam = Exam.objects.filter(course=course, title=EXAM_TITLE).first()
     if exam is None:
         opens = timezone.make_aware(
             datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(8))
         )
         exam = Exam.objects.create(
             course=course,
-            title="入党积极分子培训结业考试",
+            title=EXAM_TITLE,
             instructions="本次考试共 36 题，满分 100 分，60 分及格，限时 60 分钟。答案随作答自动保存；"
             "计时以服务器时间为准，时间到后系统按已保存的答案自动交卷。",
             opens_at=opens,
@@ -543,10 +576,10 @@ def seed_exam(*, instructor, today) -> Exam:
     return exam
 
 
-def prepare_learners(users: list) -> None:
-    """Enroll load-test learners in the activist course with every lesson done, so they can
-    sit its exam at once. Idempotent, and made in bulk: a load test seeds thousands."""
-    course = CoursePage.objects.get(slug="activist-training")
+def prepare_learners(home: HomePage, users: list) -> None:
+    """Enroll load-test learners in the demo's activist course with every lesson done, so they
+    can sit its exam at once. Idempotent, and made in bulk: a load test seeds thousands."""
+    course = demo_course(home, ACTIVIST_COURSE)
     lessons = list(course.lessons())
     enrolled = set(
         Enrollment.objects.filter(course=course, user__in=users).values_list("user_id", flat=True)
@@ -579,14 +612,15 @@ def prepare_learners(users: list) -> None:
     )
 
 
-def seed_completion(*, organizer) -> None:
-    """Completion policies for both courses, and one certificate issued by hand (a candidate
-    who took the concentrated training offline). Idempotent."""
-    activist_course = CoursePage.objects.get(slug="activist-training")
+def seed_completion(home: HomePage, *, organizer, learners: list) -> None:
+    """Completion policies for the demo's two courses, and one certificate issued by hand to
+    the first of ``learners`` (the demo's own) in the candidate class (a candidate who took the
+    concentrated training offline). Idempotent."""
+    activist_course = demo_course(home, ACTIVIST_COURSE)
     if not CompletionPolicy.objects.filter(course=activist_course, cohort__isnull=True).exists():
         CompletionPolicy.objects.create(
             course=activist_course,
-            exam=Exam.objects.filter(course=activist_course).first(),
+            exam=Exam.objects.filter(course=activist_course, title=EXAM_TITLE).first(),
             weighted_grade=True,
             exam_weight=Decimal(70),
             attendance_weight=Decimal(10),
@@ -595,7 +629,9 @@ def seed_completion(*, organizer) -> None:
             require_essay=True,
             essay_prompt="结合本期培训的学习，谈谈你对党的性质和宗旨的认识（不少于800字）。",
         )
-    cohort = Cohort.objects.filter(course__slug="candidate-training").first()
+    cohort = Cohort.objects.filter(
+        course=demo_course(home, CANDIDATE_COURSE), name=CANDIDATE_CLASS
+    ).first()
     if cohort is None:
         return
     CompletionPolicy.objects.get_or_create(
@@ -603,7 +639,12 @@ def seed_completion(*, organizer) -> None:
         cohort=cohort,
         defaults={"require_lessons": True, "require_signoff": True},
     )
-    first = cohort.enrollments.select_related("user").order_by("user__username").first()
+    first = (
+        cohort.enrollments.filter(user__in=learners)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
     if first and not Certificate.objects.filter(enrollment=first).exists():
         sign_off(first, actor=organizer)
         issue_certificate(

@@ -15,7 +15,9 @@ def close_overdue_exam_attempts() -> int:
 
 @shared_task(acks_late=True)
 def check_completion(enrollment_id: int) -> None:
-    """Issue the certificate if the enrollment now meets its completion policy."""
+    """Issue the certificate if the enrollment now meets its completion policy. Safe to
+    repeat: the enrollment's row lock and one live certificate per enrollment make a second
+    run return the first one's certificate; a deleted enrollment is nothing to do."""
     enrollment = Enrollment.objects.filter(pk=enrollment_id).first()
     if enrollment is not None:
         certificates.issue_if_complete(enrollment)
@@ -23,12 +25,16 @@ def check_completion(enrollment_id: int) -> None:
 
 @shared_task(acks_late=True)
 def sweep_completions() -> int:
-    """Catch any completion whose event was missed (Celery beat, every ten minutes)."""
+    """Catch any completion whose event was missed (Celery beat, every ten minutes). Safe to
+    repeat and to run beside the events: each issue locks its enrollment."""
     return certificates.sweep_completions()
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def render_certificate(certificate_id: int) -> None:
+    """Draw the certificate's PNG and PDF. Nothing to do for a certificate that is gone or
+    already drawn; a render cut short (a worker killed) is done again, over the files it left.
+    Retried when storing the files fails (a full disk, a network share away)."""
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None or certificate.rendered_at:
         return

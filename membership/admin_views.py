@@ -22,6 +22,9 @@ from wagtail.log_actions import log
 
 from accounts import roles
 from accounts.services import change_identity
+from audit.admin_views import AuditedExportMixin
+from audit.models import Action
+from audit.services import record as record_audit
 from courses.certificates.render import find_cjk_font
 from membership import records
 from membership.admin_notices import PublicNoticeViewSet
@@ -58,6 +61,7 @@ from school.admin import AdminPageMixin, ServiceErrorsMixin
 from school.exceptions import DomainError
 from school.forms import DateInput
 from school.scoping import ScopedModelForm, ScopedModelViewSet, ScopedPermissionPolicy
+from school.spreadsheets import SpreadsheetRefused, check_size, upload_limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -260,7 +264,7 @@ class PersonPolicy(ScopedPermissionPolicy):
         return super().user_has_permission_for_instance(user, action, instance)
 
 
-class PersonIndexView(IndexView):
+class PersonIndexView(AuditedExportMixin, IndexView):
     def get_base_queryset(self):
         return (
             super()
@@ -279,7 +283,8 @@ class PersonIndexView(IndexView):
 
 
 class PersonInspectView(InspectView):
-    """The person's whole file on one page: records, trainings and the next stage's checks."""
+    """The person's whole file on one page: records, trainings and the next stage's checks.
+    Each opening is written to the audit log."""
 
     template_name = "membership/admin/person_file.html"
 
@@ -288,6 +293,12 @@ class PersonInspectView(InspectView):
         person = self.object
         on = _parse_day(self.request.GET.get("on")) or timezone.localdate()
         pack_id = self.request.GET.get("rules") or default_pack_id()
+        record_audit(
+            Action.PERSON_READ,
+            actor=self.request.user,
+            target=person,
+            details={"view": "admin", "on": on, "rules": pack_id},
+        )
         file_records = list(
             person.records.select_related("recorded_by", "supersedes", "superseded_by").order_by(
                 "occurred_on", "recorded_at"
@@ -634,7 +645,8 @@ class StageChangeView(PersonActionMixin, FormView):
 
 
 def dossier_view(request, pk: int, kind: str):
-    """The person's file for the archive (入党材料归档), as Excel or PDF."""
+    """The person's file for the archive (入党材料归档), as Excel or PDF; each download is
+    written to the audit log once the file is made, before it is sent."""
     person = access_person(request.user, pk)
     if kind not in ("xlsx", "pdf"):
         raise Http404
@@ -643,10 +655,14 @@ def dossier_view(request, pk: int, kind: str):
     with translation.override(settings.LANGUAGE_CODE):
         dossier = build_dossier(person, generated_by=request.user, on=timezone.localdate())
         if kind == "xlsx":
-            return download(dossier_xlsx(dossier), name, XLSX)
-        return download(
-            dossier_pdf(dossier, font_path=find_cjk_font(None)), name, "application/pdf"
-        )
+            data, content_type = dossier_xlsx(dossier), XLSX
+        else:
+            data = dossier_pdf(dossier, font_path=find_cjk_font(None))
+            content_type = "application/pdf"
+    record_audit(
+        Action.DOSSIER_DOWNLOAD, actor=request.user, target=person, details={"format": kind}
+    )
+    return download(data, name, content_type)
 
 
 # --- Roster import -------------------------------------------------------------------------------
@@ -657,6 +673,15 @@ class RosterForm(forms.Form):
         label=_("Roster"),
         help_text=_("An .xlsx or .csv file (UTF-8 or GB18030) with the template's headers."),
     )
+
+    def clean_file(self):
+        # Before the file is read: a file over the cap is refused by its size alone.
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size, upload_limits("roster"))
+        except SpreadsheetRefused as refused:
+            raise forms.ValidationError(refused.message) from None
+        return upload
 
 
 class RosterImportView(AdminPageMixin, FormView):

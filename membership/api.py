@@ -2,6 +2,7 @@
 public notices."""
 
 import datetime
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from audit.models import Action
+from audit.services import record as record_audit
 from membership import records
 from membership.eligibility.packs import UnknownPack, available_packs
 from membership.models import Person, PublicNotice, Stage
@@ -35,6 +38,8 @@ from membership.selectors import (
 from membership.services.notices import publish_notice, record_notice_outcome
 from membership.services.roster import import_roster
 from school.exceptions import DomainError, Forbidden
+from school.rest import BoundedDateField, StrictCharField, day_in_range
+from school.spreadsheets import SpreadsheetRefused, read_upload, upload_limits
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -85,15 +90,35 @@ class BadParameter(DomainError):
     code = "invalid_parameter"
 
 
+DAY_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class RosterErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
 def parse_day(value: str | None, name: str) -> datetime.date | None:
-    if not value:
+    """A date query parameter: YYYY-MM-DD, from 1900 to 2100 (the rules' date arithmetic works
+    within these years, and no record of anyone falls outside them). Absent: None; sent
+    empty, it is refused like any other text that is not a date."""
+    if value is None:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        # Exactly YYYY-MM-DD: fromisoformat would also take 20261201 and 2026-W49-2.
+        if not DAY_FORMAT.fullmatch(value):
+            raise ValueError
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise BadParameter(
             _("%(name)s must be a date written as YYYY-MM-DD.") % {"name": name}
         ) from None
+    if not day_in_range(day):
+        raise BadParameter(
+            _("%(name)s must be a date from 1900-01-01 to 2100-12-31.") % {"name": name}
+        )
+    return day
 
 
 LISTS = {
@@ -133,7 +158,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 str,
                 description="Only the person with this student or staff number.",
             ),
-            OpenApiParameter("stage", str, description="Only people at this stage."),
+            OpenApiParameter(
+                "stage", str, enum=Stage.values, description="Only people at this stage."
+            ),
             *[
                 OpenApiParameter(
                     name,
@@ -152,6 +179,13 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 page = self.paginate_queryset(people)
                 return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        # No docstring: the schema keeps the viewset's description. Each read of a file is
+        # written to the audit log.
+        person = self.get_object()
+        record_audit(Action.PERSON_READ, actor=request.user, target=person, details={"view": "api"})
+        return Response(self.get_serializer(person).data)
 
     @extend_schema(
         parameters=[
@@ -175,6 +209,12 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 _("Unknown rule pack. Use one of: %(packs)s.")
                 % {"packs": ", ".join(p.id for p in available_packs())}
             ) from None
+        record_audit(
+            Action.PERSON_READ,
+            actor=request.user,
+            target=person,
+            details={"view": "eligibility", "on": on, "rules": pack_id},
+        )
         return Response(
             EligibilitySerializer(
                 {
@@ -194,24 +234,34 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "RosterUpload",
             {"file": serializers.FileField(), "dry_run": serializers.BooleanField(default=False)},
         ),
-        responses=inline_serializer(
-            "RosterImportResult",
-            {
-                "created": serializers.IntegerField(),
-                "updated": serializers.IntegerField(),
-                "errors": serializers.ListField(
-                    child=inline_serializer(
-                        "RosterError",
-                        {
-                            "row": serializers.IntegerField(),
-                            "column": serializers.CharField(),
-                            "message": serializers.CharField(),
-                        },
-                    )
-                ),
-                "unknown_columns": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "RosterImportResult",
+                {
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "errors": serializers.ListField(child=RosterErrorSerializer()),
+                    "unknown_columns": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            400: inline_serializer(
+                "RosterImportRefused",
+                {
+                    "code": serializers.CharField(),
+                    "detail": serializers.CharField(),
+                    "created": serializers.IntegerField(required=False),
+                    "updated": serializers.IntegerField(required=False),
+                    "errors": serializers.ListField(
+                        child=RosterErrorSerializer(),
+                        required=False,
+                        help_text="Every error of the roster, by row and column.",
+                    ),
+                    "unknown_columns": serializers.ListField(
+                        child=serializers.CharField(), required=False
+                    ),
+                },
+            ),
+        },
     )
     @action(
         detail=False,
@@ -229,9 +279,23 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if upload is None:
             raise BadParameter(_("Attach the roster as “file”."))
         dry_run = str(request.data.get("dry_run", "")).lower() in {"1", "true", "yes", "on"}
-        result = import_roster(upload.name, upload.read(), actor=request.user, dry_run=dry_run)
+        try:
+            # Before the file is read: a file over the cap is refused by its size alone.
+            data = read_upload(upload, upload_limits("roster"))
+        except SpreadsheetRefused as refused:
+            raise BadParameter(refused.message, code="file_too_large") from None
+        result = import_roster(upload.name, data, actor=request.user, dry_run=dry_run)
+        refused = (
+            {
+                "code": "roster_has_errors",
+                "detail": _("The roster has errors; nothing was imported."),
+            }
+            if result.errors
+            else {}
+        )
         return Response(
             {
+                **refused,
                 "created": result.created,
                 "updated": result.updated,
                 "errors": [
@@ -296,21 +360,21 @@ class PublishNoticeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PublicNotice.Kind.choices)
     organization = serializers.IntegerField(help_text="The publishing organization's id.")
     student_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=150), allow_empty=False, max_length=500
+        child=StrictCharField(max_length=150), allow_empty=False, max_length=500
     )
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(
+    starts_on = BoundedDateField()
+    ends_on = BoundedDateField(
         required=False, allow_null=True, help_text="Default: the shortest period of the rules."
     )
-    feedback = serializers.CharField(help_text="Where people send objections.")
-    title = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+    feedback = StrictCharField(help_text="Where people send objections.")
+    title = StrictCharField(required=False, allow_blank=True, max_length=255, default="")
     on_site = serializers.BooleanField(default=True)
 
 
 class NoticeOutcomeSerializer(serializers.Serializer):
-    student_number = serializers.CharField()
+    student_number = StrictCharField(max_length=150)
     outcome = serializers.ChoiceField(choices=list(records.NOTICE_OUTCOMES))
-    note = serializers.CharField(required=False, allow_blank=True, max_length=180, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=180, default="")
 
 
 class PublicNoticeViewSet(

@@ -5,13 +5,19 @@ the person's 18th birthday and (for undergraduates) after they entered the unive
 activist held the application at least six months; a candidate was an activist at least a
 year; a full member served a year of probation. They are laid out backwards from today, so
 the demo always shows people who are about to become eligible.
+
+Everything here reads and writes the demo's own records only: its organization tree (by the
+names below, under the demo university) and the demo people (by their numbers and names, from
+the plan), never anyone else a database may hold.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 
-from accounts.demo import DemoPassword, ensure_account
+from django.db.models import QuerySet
+
+from accounts.demo import DemoPassword, accounts_named, ensure_account
 from accounts.models import User
 from membership import records
 from membership.models import DevelopmentRecord, Organization, Person, PublicNotice, Stage
@@ -117,9 +123,14 @@ class Branch:
     code: str
 
 
+def demo_university() -> Organization | None:
+    """The root of the demo's organization tree."""
+    return Organization.get_root_nodes().filter(name=UNIVERSITY).first()
+
+
 def seed_organizations(organizer: User) -> list[Branch]:
     """The university committee, three college committees and their branches. Idempotent."""
-    university = Organization.get_root_nodes().filter(name=UNIVERSITY).first()
+    university = demo_university()
     if university is None:
         university = add_organization(None, name=UNIVERSITY, kind=Organization.Kind.COMMITTEE)
     branches = []
@@ -145,39 +156,99 @@ def _child(parent: Organization, name: str, kind: str, **fields) -> Organization
     return existing or add_organization(parent, name=name, kind=kind, **fields)
 
 
+@dataclass
+class PlannedPerson:
+    """One person of the plan: the same number, name and history on every machine and run."""
+
+    number: str
+    name: str
+    branch: str
+    stage: Stage
+    position: int
+    grade: int
+    gender: str
+    ethnicity: str
+    rng: random.Random  # drawn on for the rest of the person's file, in order
+
+
+def planned_people() -> list[PlannedPerson]:
+    """The demo's people, from the plan alone (no database)."""
+    planned = []
+    for code, _college, _committee, branch_specs in COLLEGES:
+        for branch, branch_kind, branch_grade in branch_specs:
+            for position, stage in enumerate(PEOPLE_PLAN[branch], start=1):
+                # One generator per person: the same person on every machine and every run.
+                rng = random.Random(f"{branch}/{position}")
+                grade = branch_grade or rng.choice([2024, 2025])
+                prefix = "1" if branch_kind == "undergraduate" else "2"
+                name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2])))
+                planned.append(
+                    PlannedPerson(
+                        number=f"{grade}{prefix}{code}{position:03d}",
+                        name=name,
+                        branch=branch,
+                        stage=stage,
+                        position=position,
+                        grade=grade,
+                        gender=rng.choice(Person.Gender.values),
+                        ethnicity=rng.choice(ETHNICITIES),
+                        rng=rng,
+                    )
+                )
+    return planned
+
+
+def account_names() -> dict[str, str]:
+    """The accounts of the demo people, number → full name (the `activist` account too)."""
+    names = {person.number: person.name for person in planned_people()}
+    names[ACTIVIST_ACCOUNT[0]] = ACTIVIST_ACCOUNT[1]
+    return names
+
+
+def demo_people() -> QuerySet[Person]:
+    """The demo's people: a demo account's file in the demo's organization tree."""
+    university = demo_university()
+    if university is None:
+        return Person.objects.none()
+    return Person.objects.filter(
+        user__in=accounts_named(account_names()),
+        organization__path__startswith=university.path,
+    )
+
+
 def seed_people(
     branches: list[Branch], *, admin: User, password: DemoPassword, today: datetime.date
 ) -> int:
-    """Create the people of the plan who do not exist yet. Returns how many were created."""
+    """Create the people of the plan who do not exist yet. Returns how many were created. A
+    number somebody else's account holds is left to them, and that demo person left out."""
+    by_name = {branch.organization.name: branch for branch in branches}
     created = 0
-    for branch in branches:
-        stages = PEOPLE_PLAN[branch.organization.name]
-        for position, stage in enumerate(stages, start=1):
-            # One generator per person: the same person on every machine and every run.
-            rng = random.Random(f"{branch.organization.name}/{position}")
-            grade = branch.organization.grade or rng.choice([2024, 2025])
-            prefix = "1" if branch.organization.branch_kind == "undergraduate" else "2"
-            number = f"{grade}{prefix}{branch.code}{position:03d}"
-            name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2])))
-            gender = rng.choice(Person.Gender.values)
-            ethnicity = rng.choice(ETHNICITIES)
-            history = plan_history(stage, rng=rng, today=today, entered=_entry_date(branch, grade))
-            if Person.objects.filter(user__username=number).exists():
-                continue
-            user = ensure_account(number, name, password)
-            _create_person(
-                user,
-                branch,
-                grade=grade,
-                gender=gender,
-                ethnicity=ethnicity,
-                history=history,
-                admin=admin,
-                rng=rng,
-                position=position,
-                today=today,
-            )
-            created += 1
+    for planned in planned_people():
+        branch = by_name[planned.branch]
+        history = plan_history(
+            planned.stage,
+            rng=planned.rng,
+            today=today,
+            entered=_entry_date(branch, planned.grade),
+        )
+        if Person.objects.filter(user__username=planned.number).exists():
+            continue
+        user = ensure_account(planned.number, planned.name, password)
+        if user is None:
+            continue
+        _create_person(
+            user,
+            branch,
+            grade=planned.grade,
+            gender=planned.gender,
+            ethnicity=planned.ethnicity,
+            history=history,
+            admin=admin,
+            rng=planned.rng,
+            position=planned.position,
+            today=today,
+        )
+        created += 1
     created += _seed_demo_activist(branches[0], admin=admin, password=password, today=today)
     return created
 
@@ -390,6 +461,8 @@ def _seed_demo_activist(branch: Branch, *, admin, password, today) -> int:
     if Person.objects.filter(user__username=username).exists():
         return 0
     user = ensure_account(username, full_name, password, email="activist@jcu.example")
+    if user is None:
+        return 0
     activist_on = today - datetime.timedelta(days=21)
     history = [
         (Stage.APPLICANT, activist_on - datetime.timedelta(days=230)),
@@ -411,11 +484,13 @@ def _seed_demo_activist(branch: Branch, *, admin, password, today) -> int:
 
 
 def seed_notices(*, admin: User, today: datetime.date) -> int:
-    """Publish, for each college, the notice of the activists proposed as candidates now: those
-    with a year behind them and no notice yet. It went up two days ago. Returns how many
-    notices were published (none when run again)."""
+    """Publish, for each demo college, the notice of the demo's activists proposed as
+    candidates now: those with a year behind them and no notice yet. It went up two days ago.
+    Returns how many notices were published (none when run again). Nobody but the demo's own
+    people is ever put on a notice."""
     proposed = (
-        Person.objects.filter(
+        demo_people()
+        .filter(
             stage=Stage.ACTIVIST,
             stage_changes__to_stage=Stage.ACTIVIST,
             stage_changes__effective_on__lte=today - datetime.timedelta(days=366),
@@ -443,9 +518,5 @@ def seed_notices(*, admin: User, today: datetime.date) -> int:
 
 def accounts_at(stage: Stage) -> list[User]:
     """The accounts of the demo people at ``stage``, by number."""
-    return [
-        person.user
-        for person in Person.objects.filter(stage=stage)
-        .select_related("user")
-        .order_by("user__username")
-    ]
+    people = demo_people().filter(stage=stage).select_related("user").order_by("user__username")
+    return [person.user for person in people]

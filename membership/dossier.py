@@ -58,6 +58,8 @@ from reportlab.platypus import (
     paragraph,
 )
 
+from school.spreadsheets import append_row
+
 logger = logging.getLogger(__name__)
 
 # The school's TIME_ZONE. An archive is read in Beijing time, not in whatever zone the caller's
@@ -281,7 +283,8 @@ def _add_sheet(
     sheet = workbook.create_sheet(title)
     sheet.append(list(headers))
     for row in rows:
-        sheet.append([None if value == "" else value for value in row])
+        # People's text (names, notes, reasons) is written so that none of it becomes a formula.
+        append_row(sheet, [None if value == "" else value for value in row])
 
     for cell in sheet[1]:
         cell.font = _HEADER_FONT

@@ -54,11 +54,24 @@ from pathlib import PurePath
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from school.spreadsheets import (
+    Limits,
+    SpreadsheetRefused,
+    check_size,
+    csv_rows,
+    excerpt,
+    merged_bounds,
+    open_workbook,
+    sheet_rows,
+    upload_limits,
+    xlsx_merged_ranges,
+)
 
 ROSTER_SHEET = "发展党员台账"
 INSTRUCTIONS_SHEET = "填写说明"
@@ -250,21 +263,27 @@ class _Unreadable(Exception):
         self.message = message
 
 
-def parse_roster(filename: str, data: bytes) -> RosterResult:
+def parse_roster(filename: str, data: bytes, *, limits: Limits | None = None) -> RosterResult:
     """The rows of a roster file and every problem in it, with its row and column.
 
     ``filename`` only tells a CSV from a file of another kind: an .xlsx (or an .xls, which
-    cannot be read) is recognised by its content. A file that cannot be read at all gives one
-    error at row 0 and nothing else.
+    cannot be read) is recognised by its content. A file that cannot be read at all, or that
+    is beyond the ``limits`` of a roster upload (its size, rows, columns, cells, and for an
+    .xlsx what it unpacks to: ``school.spreadsheets``), gives one error at row 0 and nothing
+    else. Messages quote at most an excerpt of a cell.
     """
+    limits = limits or upload_limits("roster")
     try:
-        rows = _rows_of_file(filename, data)
+        check_size(len(data), limits)
+        rows = _rows_of_file(filename, data, limits)
+    except SpreadsheetRefused as refused:
+        return RosterResult(errors=[RosterError(row=0, column="", message=refused.message)])
     except _Unreadable as unreadable:
         return RosterResult(errors=[RosterError(row=0, column="", message=unreadable.message)])
     return _parse_rows(rows)
 
 
-def _rows_of_file(filename: str, data: bytes) -> list[tuple[int, tuple]]:
+def _rows_of_file(filename: str, data: bytes, limits: Limits) -> list[tuple[int, tuple]]:
     """(spreadsheet row number, cell values) of every row from row 1, or _Unreadable."""
     if not data.strip():
         raise _Unreadable(_("The file is empty."))
@@ -277,9 +296,9 @@ def _rows_of_file(filename: str, data: bytes) -> list[tuple[int, tuple]]:
         )
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_SIGNATURE) or suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, limits)
     elif suffix in _CSV_SUFFIXES:
-        rows = _csv_rows(data)
+        rows = _csv_rows(data, limits)
     else:
         raise _Unreadable(_("Upload the roster as an Excel workbook (.xlsx) or a CSV file."))
     # Trimmed once here, so that an empty cell is None from now on.
@@ -289,15 +308,17 @@ def _rows_of_file(filename: str, data: bytes) -> list[tuple[int, tuple]]:
     return rows
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, tuple]]:
+def _xlsx_rows(data: bytes, limits: Limits) -> list[tuple[int, tuple]]:
     not_a_workbook = _(
         "This file is not an Excel workbook (.xlsx) that can be read. "
         "Open it in Excel or WPS, save it as .xlsx and upload it again."
     )
     try:
-        # Not read-only: only the full reader knows the merged cells. A roster has a few
-        # thousand rows at most, which the full reader holds easily.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: the rows are streamed and counted (school.spreadsheets), so a workbook
+        # that declares a cell at XFD1048576 or unpacks to gigabytes is refused, not loaded.
+        workbook = open_workbook(data, limits)
+    except SpreadsheetRefused:
+        raise
     except Exception:
         # openpyxl raises whatever its zip and XML layers raise (BadZipFile, KeyError for a
         # missing part, XML syntax errors, ValueError...): all mean "not a workbook we can read".
@@ -306,15 +327,15 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, tuple]]:
         sheet = _roster_sheet(workbook)
         if sheet is None:
             raise _Unreadable(_("The workbook has no sheet."))
-        merged = _merged_down(sheet)
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if merged:
-                values = tuple(
-                    merged.get((line, index), value) for index, value in enumerate(values)
-                )
-            rows.append((line, values))
-        return rows
+        try:
+            rows = list(sheet_rows(sheet, limits))
+            merges = xlsx_merged_ranges(data, sheet)
+        except SpreadsheetRefused:
+            raise
+        except Exception:
+            # Only openpyxl's and lxml's reading runs here: a damaged sheet, not a bug of ours.
+            raise _Unreadable(not_a_workbook) from None
+        return _merged_down(rows, merges)
     finally:
         workbook.close()
 
@@ -329,34 +350,53 @@ def _roster_sheet(workbook: Any) -> Worksheet | None:
     return (others or sheets or [None])[0]
 
 
-def _merged_down(sheet: Worksheet) -> dict[tuple[int, int], object]:
-    """The value each cell covered by a merge within one column shows: its first cell's.
+def _merged_down(rows: list[tuple[int, tuple]], merges: list[str]) -> list[tuple[int, tuple]]:
+    """The rows with each cell covered by a merge within one column showing its first cell's
+    value, as on screen.
 
     Merges across columns are left as Excel stores them (the value in the first cell only):
     which column such a value belongs to is not something to guess.
     """
     values: dict[tuple[int, int], object] = {}
-    last_row = sheet.max_row
-    for merge in sheet.merged_cells.ranges:
-        if merge.min_col != merge.max_col or merge.min_row == 1:
+    by_line = {line: cells for line, cells in rows}
+    last_row = rows[-1][0] if rows else 0
+    for reference in merges:
+        bounds = merged_bounds(reference)
+        if bounds is None:
             continue
-        value = sheet.cell(row=merge.min_row, column=merge.min_col).value
-        for line in range(merge.min_row + 1, min(merge.max_row, last_row) + 1):
-            values[(line, merge.min_col - 1)] = value
-    return values
+        min_col, min_row, max_col, max_row = bounds
+        if min_col != max_col or min_row == 1 or min_row > last_row:
+            continue
+        first = by_line.get(min_row, ())
+        value = first[min_col - 1] if min_col - 1 < len(first) else None
+        for line in range(min_row + 1, min(max_row, last_row) + 1):
+            values[(line, min_col - 1)] = value
+    if not values:
+        return rows
+    # A read-only sheet ends a row at its last stored cell: a merged cell past it pads the row.
+    widths: dict[int, int] = {}
+    for at, index in values:
+        widths[at] = max(widths.get(at, 0), index + 1)
+    merged: list[tuple[int, tuple]] = []
+    for line, cells in rows:
+        width = max(len(cells), widths.get(line, 0))
+        padded = (*cells, *([None] * (width - len(cells))))
+        merged.append(
+            (line, tuple(values.get((line, index), value) for index, value in enumerate(padded)))
+        )
+    return merged
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, tuple]]:
+def _csv_rows(data: bytes, limits: Limits) -> list[tuple[int, tuple]]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" and some exports separate with tabs.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # One record a row, as Excel shows the file: a quoted line break stays within its cell.
+        return list(csv_rows(text, limits, delimiter=delimiter))
     except csv.Error:
         raise _Unreadable(_not_text()) from None
-    # One record a row, as Excel shows the file: a quoted line break stays within its cell.
-    return [(line, tuple(record)) for line, record in enumerate(records, start=1)]
 
 
 def _decode(data: bytes) -> str:
@@ -422,7 +462,7 @@ def _parse_rows(rows: list[tuple[int, tuple]]) -> RosterResult:
             first = first_row_of.setdefault(parsed.number, line)
             if first != line:
                 message = _("The student number %(number)s is already on row %(row)s.")
-                row.report("学号", message % {"number": parsed.number, "row": first})
+                row.report("学号", message % {"number": excerpt(parsed.number), "row": first})
         if row.errors:
             result.errors += sorted(row.errors, key=lambda e: header.columns.get(e.column, -1))
         else:
@@ -439,8 +479,8 @@ def _read_header(values: tuple) -> _Header:
         header.headed.add(index)
         column = _COLUMN_OF_KEY.get(_key(name))
         if column is None:
-            if name not in header.unknown:
-                header.unknown.append(name)
+            if excerpt(name) not in header.unknown:
+                header.unknown.append(excerpt(name))
         elif column.header in header.columns:
             message = _("This column appears more than once.")
             if not any(e.column == column.header for e in header.errors):
@@ -643,7 +683,7 @@ def _read_number(value: object) -> str:
                 'Excel has rounded this number to "%(value)s". '
                 "Format the column as text and type the number again."
             )
-            % {"value": text}
+            % {"value": excerpt(text)}
         )
     return text
 
@@ -652,7 +692,7 @@ def _read_gender(value: object) -> str:
     text = _read_text(value)
     gender = _GENDERS.get(_key(text))
     if gender is None:
-        raise _Problem(_('Unknown gender "%(value)s". Write 男 or 女.') % {"value": text})
+        raise _Problem(_('Unknown gender "%(value)s". Write 男 or 女.') % {"value": excerpt(text)})
     return str(gender)
 
 
@@ -662,7 +702,9 @@ def _read_yes_no(value: object) -> bool:
     text = _read_text(value)
     answer = _YES_NO.get(_key(text))
     if answer is None:
-        raise _Problem(_('"%(value)s" is not a yes or no. Write 是 or 否.') % {"value": text})
+        raise _Problem(
+            _('"%(value)s" is not a yes or no. Write 是 or 否.') % {"value": excerpt(text)}
+        )
     return bool(answer)
 
 
@@ -683,7 +725,7 @@ def _read_date(value: object) -> datetime.date:
                 "%(value)s is a number, not a date. Format the cell as a date, "
                 "or write the date as 2025-03-01."
             )
-            % {"value": _cell_text(value)}
+            % {"value": excerpt(_cell_text(value))}
         )
     return _date_of_text(_cell_text(value))
 
@@ -693,7 +735,7 @@ def _date_of_text(text: str) -> datetime.date:
     if match is None:
         raise _Problem(
             _('"%(value)s" is not a date. Write dates as 2025-03-01, 2025/3/1 or 2025年3月1日.')
-            % {"value": text}
+            % {"value": excerpt(text)}
         )
     if match["time"] and set(match["time"]) - set("0:."):
         raise _Problem(_time_of_day(text))
@@ -702,11 +744,13 @@ def _date_of_text(text: str) -> datetime.date:
     try:
         return datetime.date(int(match["year"]), int(month), int(day))
     except ValueError:
-        raise _Problem(_('"%(value)s" is not a day of the calendar.') % {"value": text}) from None
+        raise _Problem(
+            _('"%(value)s" is not a day of the calendar.') % {"value": excerpt(text)}
+        ) from None
 
 
 def _time_of_day(text: str) -> str:
-    return _('"%(value)s" has a time of day. Write the date only.') % {"value": text}
+    return _('"%(value)s" has a time of day. Write the date only.') % {"value": excerpt(text)}
 
 
 def _read_dates(value: object) -> list[datetime.date]:

@@ -109,7 +109,11 @@ def parse_database_url(url: str) -> dict[str, Any]:
         # The psycopg pool keeps connections warm for gunicorn threads and Celery workers;
         # Django requires CONN_MAX_AGE = 0 when the pool is on.
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 10, "timeout": 10}}
+        # The URL's own options (?sslmode=verify-full&sslrootcert=…) are kept beside the pool.
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "pool": {"min_size": 1, "max_size": 10, "timeout": 10},
+        }
     return config
 
 

@@ -69,10 +69,13 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
+        # "errors" is always an object of fields: a bare list of messages is the request's
+        # as a whole, as serializers name it.
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
             "code": _first_code(exc.get_codes()),
             "detail": _first_message(exc.detail),
-            "errors": exc.detail,
+            "errors": errors,
         }
     elif isinstance(exc, exceptions.APIException):
         response.data = {"code": _first_code(exc.get_codes()), "detail": str(exc.detail)}

@@ -3,10 +3,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.datastructures import MultiValueDictKeyError
+
+from school.rest import has_control_characters
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -132,3 +134,30 @@ class MissingParameterMiddleware:
             translation.gettext("The form was sent incomplete. Reload the page and try again."),
             content_type="text/plain; charset=utf-8",
         )
+
+
+class ControlCharacterMiddleware:
+    """A path or query string holding control characters (NUL above all, which PostgreSQL
+    cannot even compare) is a malformed request: answer 400 in the user's language before any
+    view sees it, as JSON under /api/ and as text elsewhere. Bodies are checked where they are
+    read (school.rest.StrictJSONParser; Django's and DRF's form fields refuse NUL)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_control_characters(request.path) or any(
+            has_control_characters(key) or any(has_control_characters(v) for v in values)
+            for key, values in request.GET.lists()
+        ):
+            message = translation.gettext(
+                "The address holds control characters (such as NUL), which no page accepts."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "invalid_characters", "detail": message},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

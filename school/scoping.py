@@ -37,6 +37,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from school.admin import RefuseProtectedDeleteMixin
+from school.spreadsheets import FormulaSafeExportMixin
 
 Reach = Callable[..., QuerySet]
 
@@ -219,8 +220,12 @@ class ScopedViewsMixin:
         return self.policy_class(self.model)
 
     def construct_view(self, view_class, **kwargs):
+        # The index is also the export (CSV and Excel): people's text in it never becomes a
+        # formula (school.spreadsheets).
         mixins: tuple[type, ...] = (
-            (ScopedIndexMixin,) if issubclass(view_class, IndexView) else (ScopedObjectMixin,)
+            (ScopedIndexMixin, FormulaSafeExportMixin)
+            if issubclass(view_class, IndexView)
+            else (ScopedObjectMixin,)
         )
         if issubclass(view_class, DeleteView) and not issubclass(
             view_class, RefuseProtectedDeleteMixin

@@ -6,10 +6,12 @@ listed in the README.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from audit.retention import parse_retention_days
 from school.env import (
     parse_bool,
     parse_database_url,
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "membership",
+    "audit",
     "school",
     "accounts.apps.WagtailUsersConfig",
     "wagtailmedia",
@@ -55,7 +58,12 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "rest_framework",
+    # Kept for the migration that moved its tokens to knox (accounts 0004); nothing reads them.
     "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "django_filters",
     "drf_spectacular_sidecar",
@@ -69,16 +77,28 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that everything after it reads the client's real address in REMOTE_ADDR.
     "school.middleware.ClientAddressMiddleware",
+    # Next, so that audit rows written while a request is served carry that address.
+    "audit.context.AuditContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Right after the session: an idle signed-in session ends (accounts/middleware.py).
+    "accounts.middleware.IdleSessionMiddleware",
     "school.middleware.ChineseFirstLocaleMiddleware",
+    # After the language is chosen, so that the refusal is in the user's language.
+    "school.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.PasswordAgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "school.middleware.MissingParameterMiddleware",
+    # Last: turns a locked-out log-in into the lockout answer (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -133,15 +153,89 @@ else:
 # --- Accounts ---------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account and address before any password is checked. The
+    # variant with ModelBackend's get_user, so that a session naming it still finds its user.
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id with parameters measured for a 2-core server (accounts/hashers.py); the others only
+# check passwords hashed before, which are rehashed with Argon2 at the next log-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The password policy (等保 level 3): length, three kinds of character, not common, not made of
+# campus patterns, not one of the last few (accounts/validators.py).
+PASSWORD_MIN_LENGTH = parse_int("PASSWORD_MIN_LENGTH", env("PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_HISTORY = parse_int("PASSWORD_HISTORY", env("PASSWORD_HISTORY", "5"))
+# The school's own names and initials, which passwords may not be made of.
+PASSWORD_CAMPUS_WORDS = parse_list(env("PASSWORD_CAMPUS_WORDS", "jcu,jcdx,jiangcheng"))
+# Days after which a password must be changed; 0: never.
+PASSWORD_MAX_AGE_DAYS = parse_int("PASSWORD_MAX_AGE_DAYS", env("PASSWORD_MAX_AGE_DAYS", "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.CampusPatternValidator"},
+    {
+        "NAME": "accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"remember": PASSWORD_HISTORY},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Lockout (django-axes, accounts/lockout.py): this many failures for one account from one
+# address within the window lock that pair for the window; the account is locked from every
+# address at the higher count (0: never). Never per address alone: a campus NAT is one address.
+LOGIN_FAILURE_LIMIT = parse_int("LOGIN_FAILURE_LIMIT", env("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = parse_int(
+    "LOGIN_ACCOUNT_FAILURE_LIMIT", env("LOGIN_ACCOUNT_FAILURE_LIMIT", "20")
+)
+LOGIN_LOCKOUT_MINUTES = parse_int("LOGIN_LOCKOUT_MINUTES", env("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Log-ins are recorded by the audit log; axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# Sessions end after this long without a request, in the site and the admin alike; a used session
+# is saved (its expiry moved on) at most once per touch interval (accounts/middleware.py).
+SESSION_IDLE_MINUTES = parse_int("SESSION_IDLE_MINUTES", env("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_TOUCH_SECONDS = 60
+
+# API tokens (django-rest-knox): stored as hashes, valid this long after they are issued,
+# revoked by logging out or a new password; an account keeps at most this many.
+API_TOKEN_HOURS = parse_int("API_TOKEN_HOURS", env("API_TOKEN_HOURS", "10"))
+API_TOKENS_PER_USER = 10
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# A second factor (TOTP, django-otp) for staff: optional, or required for every account with
+# admin access (accounts/two_factor.py).
+STAFF_SECOND_FACTOR_REQUIRED = parse_bool(
+    "STAFF_SECOND_FACTOR_REQUIRED", env("STAFF_SECOND_FACTOR_REQUIRED", "false")
+)
+OTP_TOTP_ISSUER = "网上党校"
 
 # --- Language and time ------------------------------------------------------------------
 
@@ -190,6 +284,41 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN for themselves.
+# Content-Security-Policy (django-csp): scripts and style sheets only from this site, no inline
+# script anywhere on the site; inline style attributes are allowed (progress bars, Wagtail's
+# responsive embeds), <style> elements are not (accounts/middleware.py).
+CSP_FRAME_SOURCES = parse_list(
+    env(
+        "CSP_FRAME_SOURCES",
+        "https://player.bilibili.com,https://v.qq.com,https://player.youku.com,"
+        "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+    )
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *CSP_FRAME_SOURCES],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# What a part of the site needs beyond that, by path prefix: Wagtail's admin writes inline
+# scripts (inline panels, date pickers) and styles; Swagger UI's page has a <style> element.
+CSP_PATH_ALLOWANCES = {
+    "/admin/": {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]},
+    "/api/docs/": {"style-src": ["'unsafe-inline'"]},
+}
+# No avatars from gravatar.com: staff e-mail hashes stay here (and the site reaches nothing
+# outside), so the admin shows its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- E-mail -----------------------------------------------------------------------------
 
@@ -209,16 +338,46 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, not when a worker takes it: a worker that dies
+# mid-task (killed, out of memory, the machine lost) leaves it to be run again, and every task
+# is safe to run again. Redis hands such a task to another worker once the visibility timeout
+# has passed since it was delivered; it must be longer than the longest task and than any
+# countdown (retries back off up to 10 minutes), or a task still running is handed out twice.
+# Production: the default, an hour. Tests set a few seconds to watch a redelivery.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": parse_int(
+        "CELERY_VISIBILITY_TIMEOUT", env("CELERY_VISIBILITY_TIMEOUT", "3600")
+    ),
+}
+# A worker that loses the broker stops its running tasks: the broker redelivers them anyway.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A periodic task expires before the next one is due: workers that were down for an hour run
+# one sweep when they are back, not sixty.
 CELERY_BEAT_SCHEDULE = {
-    "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
-    "sweep-completions": {"task": "courses.tasks.sweep_completions", "schedule": 600.0},
+    "publish-scheduled-pages": {
+        "task": "cms.tasks.publish_scheduled_pages",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sweep-completions": {
+        "task": "courses.tasks.sweep_completions",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "close-overdue-exam-attempts": {
         "task": "courses.tasks.close_overdue_exam_attempts",
         "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "purge-audit-log": {"task": "audit.tasks.purge_audit_log", "schedule": 24 * 3600.0},
+    "clear-expired-credentials": {
+        "task": "accounts.tasks.clear_expired_credentials",
+        "schedule": 24 * 3600.0,
     },
 }
 
@@ -248,6 +407,37 @@ CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", "DX")
 # or school (the 2026 rules with this school's local rules).
 MEMBERSHIP_RULE_PACK = env("MEMBERSHIP_RULE_PACK", "school")
 
+# --- Uploads ------------------------------------------------------------------------------
+
+# Each kind of upload is refused beyond its size (checked before the file is read) and its rows
+# below the header; an .xlsx also beyond what its zip members unpack to (school/spreadsheets.py).
+ROSTER_UPLOAD_MAX_BYTES = parse_int(
+    "ROSTER_UPLOAD_MAX_BYTES", env("ROSTER_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
+ROSTER_UPLOAD_MAX_ROWS = parse_int("ROSTER_UPLOAD_MAX_ROWS", env("ROSTER_UPLOAD_MAX_ROWS", "10000"))
+QUESTION_UPLOAD_MAX_BYTES = parse_int(
+    "QUESTION_UPLOAD_MAX_BYTES", env("QUESTION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
+QUESTION_UPLOAD_MAX_ROWS = parse_int(
+    "QUESTION_UPLOAD_MAX_ROWS", env("QUESTION_UPLOAD_MAX_ROWS", "5000")
+)
+VERIFY_UPLOAD_MAX_BYTES = parse_int(
+    "VERIFY_UPLOAD_MAX_BYTES", env("VERIFY_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024))
+)
+VERIFY_UPLOAD_MAX_ROWS = parse_int("VERIFY_UPLOAD_MAX_ROWS", env("VERIFY_UPLOAD_MAX_ROWS", "10000"))
+SPREADSHEET_MAX_UNPACKED_BYTES = parse_int(
+    "SPREADSHEET_MAX_UNPACKED_BYTES",
+    env("SPREADSHEET_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)),
+)
+
+# --- Audit log --------------------------------------------------------------------------
+
+# How many days audit rows are kept before the daily purge deletes them: at least 183 (six
+# months, 网络安全法 article 21), refused at start-up below that; the database holds the same floor.
+AUDIT_RETENTION_DAYS = parse_retention_days(
+    "AUDIT_RETENTION_DAYS", env("AUDIT_RETENTION_DAYS", "365")
+)
+
 # --- Wagtail ----------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "网上党校"
@@ -275,14 +465,21 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 REST_FRAMEWORK = {
     # Token first: an unauthenticated call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the errors each operation can answer, in the one error shape (school/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "school.openapi.SchoolAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every list is paged the same way; bad pages and bodies are 400s (school/rest.py).
+    "DEFAULT_PAGINATION_CLASS": "school.rest.SchoolPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": [
+        "school.rest.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "school.exceptions.api_exception_handler",
     # The contract is /api/schema/. DRF's OPTIONS metadata described serializers and looked
     # objects up on every endpoint (and crashed on viewsets without a serializer); without a
@@ -292,7 +489,10 @@ REST_FRAMEWORK = {
     # resolved against TRUSTED_PROXIES; 0 keeps DRF from reading X-Forwarded-For itself.
     "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
-        "login": "10/min",
+        # Only a ceiling per address, far above a campus NAT's exam morning (3,000 log-ins in
+        # five minutes is 600 a minute): accounts are protected by the lockout, per account and
+        # address (accounts/lockout.py).
+        "login": env("LOGIN_RATE_PER_ADDRESS", "1200/min"),
         "heartbeat": "20/min",
         "answer": "120/min",
         "verify": "30/min",
@@ -300,7 +500,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网上党校 API",
-    "DESCRIPTION": "Online party school: curriculum, learning, exams, certificates, membership.",
+    "DESCRIPTION": (
+        "Online party school: curriculum, learning, exams, certificates, membership. "
+        "Every error answers one body, Error: a stable code, a detail in the request's "
+        "language and, for invalid input, the errors per field. Lists are paged (page, "
+        "page_size). A method a path does not document (OPTIONS included) answers 405."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -329,5 +534,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # fontTools reports every glyph it subsets (dossier PDFs) at INFO.
         "fontTools": {"level": "WARNING"},
+        # django-axes says at INFO that it started, and how it handled every log-in.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -77,6 +77,7 @@ VIEWSET_OBJECTS = {
     "questions": "question",
     "question_banks": "bank",
     "completion_policies": "policy",
+    "audit": "audit_event",
     "wagtailusers_groups": "group",
     "wagtailsites": "site",
     "wagtailadmin_collections": "collection",
@@ -221,6 +222,7 @@ UNNAMED = {
     "admin/redirects/import/process/": "/admin/redirects/import/process/",
     "admin/test404/": "/admin/test404/",
     "admin/^.*/$": "/admin/no-such-page/",
+    "api/v1/^[\\s\\S]*/$": "/api/v1/no-such-thing/",
     "favicon.ico": "/favicon.ico",
 }
 

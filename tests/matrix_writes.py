@@ -239,6 +239,13 @@ WRITES: dict[str, Write] = {
     "accounts:login": Write(
         data=lambda w: {"username": w.person.user.username, "password": "correct horse battery"}
     ),
+    "accounts:password_change": Write(
+        data=lambda w: {
+            "old_password": "correct horse battery",
+            "new_password1": "Kq8!party-school",
+            "new_password2": "Kq8!party-school",
+        }
+    ),
     "learning:essay": Write(data=lambda w: {"text": "参加培训的心得体会。" * 10}),
     "set_language": Write(data=lambda w: {"language": "en", "next": "/"}),
     "wagtailadmin_choose_page_external_link": Write(

@@ -66,7 +66,9 @@ class CertificateViewSet(viewsets.GenericViewSet):
         return Certificate.objects.filter(user=self.request.user).order_by("-issued_at")
 
     def list(self, request):
-        return Response(CertificateSerializer(self.get_queryset(), many=True).data)
+        """My certificates, a page at a time like every list."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CertificateSerializer(page, many=True).data)
 
     @extend_schema(responses=VerificationSerializer)
     @action(

@@ -252,7 +252,9 @@ class ExamViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=ExamSerializer(many=True))
     def list(self, request):
-        return Response([self._data(exam) for exam in self.get_queryset()])
+        """The exams, a page at a time like every list."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([self._data(exam) for exam in page])
 
     @extend_schema(responses=ExamSerializer)
     def retrieve(self, request, pk=None):
@@ -275,6 +277,8 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your attempts: read one, save answers, submit. Another learner's attempt is 404."""
 
     serializer_class = AttemptSerializer
+    # Saving answers is throttled inside the action, once the attempt is known to be the user's.
+    throttled_actions = ("answers",)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -292,7 +296,7 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(AttemptSerializer(attempt, context={"review": review}).data)
 
     @extend_schema(request=AnswerSaveSerializer, responses=AnswerSavedSerializer)
-    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>\d+)")
+    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>[0-9]{1,18})")
     def answers(self, request, pk=None, question_id=None):
         """Save one answer. Saving the same answer twice is harmless; the last save wins."""
         # Ownership first, then the throttle: someone else's requests to this attempt are 404

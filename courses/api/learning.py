@@ -1,12 +1,12 @@
 """The learning API: courses, my enrollments, heartbeats and visits, class enrollment."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -15,6 +15,7 @@ from courses.scope import can_manage, runs_every_class
 from courses.selectors import enrollment_progress, enrollments_with_progress
 from courses.services.learning import enroll, enroll_many, record_heartbeat, record_visit
 from school.exceptions import Forbidden
+from school.rest import StrictCharField
 
 # --- Output ----------------------------------------------------------------------------------
 
@@ -134,7 +135,7 @@ class CohortSerializer(serializers.ModelSerializer):
 
 class CohortEnrollSerializer(serializers.Serializer):
     usernames = serializers.ListField(
-        child=serializers.CharField(max_length=32),
+        child=StrictCharField(max_length=32),
         min_length=1,
         max_length=2000,
         help_text="Student or staff numbers of the learners to enroll.",
@@ -178,8 +179,10 @@ class EnrollmentViewSet(viewsets.GenericViewSet):
     queryset = Enrollment.objects.none()  # documents the id type; the data comes from selectors
 
     def list(self, request):
+        """My enrollments, a page at a time like every list."""
         items = enrollments_with_progress(request.user, include_withdrawn=True)
-        return Response(EnrollmentSerializer(items, many=True).data)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(EnrollmentSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
         items = [

@@ -26,8 +26,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -53,6 +52,15 @@ from courses.questions.types import (
     Problem,
     percent,
     problems_of,
+)
+from school.spreadsheets import (
+    Limits,
+    SpreadsheetRefused,
+    excerpt,
+    open_workbook,
+    set_cell_value,
+    sheet_rows,
+    upload_limits,
 )
 
 QUESTIONS_SHEET = "题库"
@@ -166,16 +174,21 @@ class _Unreadable(Exception):
     """openpyxl could not read the workbook."""
 
 
-def parse_excel(data: bytes) -> ParseResult:
+def parse_excel(data: bytes, *, limits: Limits | None = None) -> ParseResult:
     """The questions in a filled-in template, and every problem with its row and column.
 
     Reads the sheet 题库, or the first sheet when there is none. Row 1 holds the headers, in
     any order; every other row that is not empty is a question. A row with a problem gives no
     question, so ``questions`` holds exactly what an import of a problem-free file would create.
-    A file that is not a readable .xlsx gives one problem at row 0.
+    A file that is not a readable .xlsx, or that is beyond the ``limits`` of a question-bank
+    upload (size, rows, columns, cells, what it unpacks to: ``school.spreadsheets``), gives one
+    problem at row 0.
     """
+    limits = limits or upload_limits("questions")
     try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data, limits)
+    except SpreadsheetRefused as refused:
+        return ParseResult(problems=[Problem(line=0, message=refused.message)])
     except Exception:
         # openpyxl raises whatever its zip and XML layers raise (BadZipFile, KeyError for a
         # missing part, XML syntax errors, ValueError...): all mean "not a workbook we can read".
@@ -184,9 +197,9 @@ def parse_excel(data: bytes) -> ParseResult:
         sheet = _questions_sheet(workbook)
         if sheet is None:
             return ParseResult(problems=[Problem(line=0, message=_("The workbook has no sheet."))])
-        # Some programs write a wrong size into the sheet, and read-only mode would believe it.
-        sheet.reset_dimensions()
-        return _parse_rows(_rows_of(sheet))
+        return _parse_rows(_rows_of(sheet, limits))
+    except SpreadsheetRefused as refused:
+        return ParseResult(problems=[Problem(line=0, message=refused.message)])
     except _Unreadable:
         return _unreadable(data)
     finally:
@@ -217,10 +230,14 @@ def _questions_sheet(workbook):
     return (others or sheets or [None])[0]
 
 
-def _rows_of(sheet) -> Iterator[tuple]:
-    """The sheet's rows as tuples of values, from row 1, with empty rows in their places."""
+def _rows_of(sheet, limits: Limits) -> Iterator[tuple]:
+    """The sheet's rows as tuples of values, from row 1, with empty rows in their places, as
+    far as the limits allow (``SpreadsheetRefused`` beyond them)."""
     try:
-        yield from sheet.iter_rows(values_only=True)
+        for _line, values in sheet_rows(sheet, limits):
+            yield values
+    except SpreadsheetRefused:
+        raise
     except Exception as error:
         # Only openpyxl's own reading runs inside this try: a damaged sheet, not a bug of ours.
         raise _Unreadable from error
@@ -269,7 +286,7 @@ def _read_header(values: tuple) -> _Header:
             message = _("Unknown column. The template's columns are: %(columns)s.") % {
                 "columns": "、".join(COLUMNS)
             }
-            header.problems.append(Problem(line=1, column=name, message=message))
+            header.problems.append(Problem(line=1, column=excerpt(name), message=message))
         elif column in header.columns:
             message = _("This column appears more than once.")
             header.problems.append(Problem(line=1, column=column, message=message))
@@ -616,12 +633,10 @@ def _add_dropdown(sheet: Worksheet, letter: str, vocabulary: dict) -> None:
 
 def _write_cell(sheet: Worksheet, line: int, index: int, value) -> None:
     cell = sheet.cell(row=line, column=index)
+    # Text is text (school.spreadsheets): a question starting with = is never a formula.
+    set_cell_value(cell, value)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters break the file
-        cell.data_type = "s"  # text starting with = stays text, never a formula
         cell.number_format = _TEXT_FORMAT
-    else:
-        cell.value = value
 
 
 def _cells_of(question: ParsedQuestion) -> dict[str, object]:

@@ -34,6 +34,7 @@ from courses.questions.moodle_xml import (
     skipped,
     wildcard_problems,
 )
+from school.spreadsheets import excerpt
 
 # Only "\n" is a line break: str.splitlines() also breaks at form feeds and U+2028, which
 # would put the line numbers out of step with the user's editor.
@@ -202,7 +203,7 @@ def _answers(body: str, plain: Callable[[str], str]) -> tuple[list[_Answer], lis
             except InvalidOperation:
                 errors.append(
                     _("The weight “%(weight)s” is not a number.")
-                    % {"weight": _unhide(written["weight"])}
+                    % {"weight": excerpt(_unhide(written["weight"]))}
                 )
         answers.append(_Answer(right=match["marker"] == "=", weight=weight, text=plain(text)))
     return answers, errors

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from courses.questions import types as q
+from school.spreadsheets import excerpt
 
 # Moodle's tolerance: fractions like 33.33333% add up to 99.99999%, which is 100%.
 
@@ -45,7 +46,8 @@ def parse_moodle_xml(data: bytes) -> q.ParseResult:
         result.problems.append(
             q.Problem(
                 line=error.lineno or 0,
-                message=_("The file is not well-formed XML: %(error)s") % {"error": error.msg},
+                message=_("The file is not well-formed XML: %(error)s")
+                % {"error": excerpt(error.msg, 200)},
             )
         )
         return result
@@ -56,7 +58,7 @@ def parse_moodle_xml(data: bytes) -> q.ParseResult:
                 message=_(
                     "This is not a Moodle XML question file: its root element is <%(tag)s>, not <quiz>."
                 )
-                % {"tag": root.tag},
+                % {"tag": excerpt(root.tag)},
             )
         )
         return result
@@ -107,7 +109,9 @@ def _common_fields(element, line: int, category: str, errors: list[str]) -> _Fie
         try:
             points = plain_decimal(number(grade))
         except InvalidOperation:
-            errors.append(_("The default grade “%(grade)s” is not a number.") % {"grade": grade})
+            errors.append(
+                _("The default grade “%(grade)s” is not a number.") % {"grade": excerpt(grade)}
+            )
     return _Fields(
         line=line,
         category=category,
@@ -167,7 +171,7 @@ def _fraction(answer, errors: list[str]) -> Decimal:
         return number(raw) / 100
     except InvalidOperation:
         errors.append(
-            _("The answer's fraction “%(fraction)s” is not a number.") % {"fraction": raw}
+            _("The answer's fraction “%(fraction)s” is not a number.") % {"fraction": excerpt(raw)}
         )
         return Decimal(0)
 
@@ -217,9 +221,9 @@ def skipped(line: int, kind: str) -> q.Skipped:
         message = _("A description has no answer to grade, so it was not imported.")
     else:
         message = _("This school has no “%(kind)s” questions, so this one was not imported.") % {
-            "kind": kind
+            "kind": excerpt(kind)
         }
-    return q.Skipped(line=line, kind=kind, message=message)
+    return q.Skipped(line=line, kind=excerpt(kind), message=message)
 
 
 def wildcard_problems(question: q.ParsedQuestion) -> list[str]:
@@ -229,7 +233,7 @@ def wildcard_problems(question: q.ParsedQuestion) -> list[str]:
         return []
     return [
         _("The accepted answer “%(answer)s” uses Moodle's * wildcard, which is not supported.")
-        % {"answer": answer}
+        % {"answer": excerpt(answer)}
         for blank in question.blanks
         for answer in blank
         if "*" in answer

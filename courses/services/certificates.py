@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from accounts.models import User
+from audit.models import Action as AuditAction
+from audit.services import changes_between, label_of
+from audit.services import record as record_audit
 from cms.models import SchoolSettings
 from courses import tasks
 from courses.certificates import render, signing
@@ -80,8 +83,8 @@ def issue_certificate(
 
     Automatic issue (no ``actor``) requires the completion policy to be met (``NotComplete``);
     an organizer (``actor``) may issue by hand with a ``reason`` (``ReasonRequired``). Locks
-    the enrollment row. Snapshots the holder and the course, signs them, records the event,
-    and queues the rendering of the PNG and PDF after commit.
+    the enrollment row. Snapshots the holder and the course, signs them, records the event
+    and the audit row, and queues the rendering of the PNG and PDF after commit.
     """
     # Lock only the enrollment row (PostgreSQL refuses to lock the nullable side of the join).
     enrollment = (
@@ -137,8 +140,29 @@ def issue_certificate(
     CertificateEvent.objects.create(
         certificate=certificate, action=Action.ISSUED, actor=actor, reason=reason.strip()
     )
+    record_audit(
+        AuditAction.CERTIFICATE_ISSUE,
+        actor=actor,
+        target=certificate,
+        label=_certificate_label(certificate),
+        details={
+            "enrollment": enrollment.pk,
+            "automatic": actor is None,
+            "reason": reason.strip(),
+            "replaces": replaces.serial if replaces else None,
+            "final_grade": certificate.final_grade,
+        },
+    )
     tasks.render_certificate.delay_on_commit(certificate.pk)
     return Issued(certificate, True)
+
+
+def _certificate_label(certificate: Certificate) -> str:
+    return label_of(
+        f"{certificate.holder_name} ({certificate.holder_number})",
+        certificate.serial,
+        certificate.course_title,
+    )
 
 
 def issue_if_complete(enrollment: Enrollment) -> Issued | None:
@@ -202,7 +226,8 @@ def certificate_content(certificate: Certificate) -> render.CertificateContent:
 
 def render_certificate_files(certificate: Certificate) -> Certificate:
     """Draw the PNG and the PDF and store them. Safe to repeat: a rendered certificate is left
-    as it is. Raises ``render.FontNotFound`` when no Chinese font is installed."""
+    as it is, and the files of a render that was cut short are replaced. Locks the certificate
+    while it stores them. Raises ``render.FontNotFound`` when no Chinese font is installed."""
     if certificate.rendered_at:
         return certificate
     font = render.find_cjk_font(settings.CERTIFICATE_FONT or None)
@@ -215,8 +240,15 @@ def render_certificate_files(certificate: Certificate) -> Certificate:
             return locked
         # Unguessable names: the files hold a person's name and are served only to them.
         token = hashlib.sha256(f"{locked.serial}:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
-        locked.png.save(f"{token}.png", ContentFile(png), save=False)
-        locked.pdf.save(f"{token}.pdf", ContentFile(pdf), save=False)
+        for file, name, data in (
+            (locked.png, f"{token}.png", png),
+            (locked.pdf, f"{token}.pdf", pdf),
+        ):
+            # A render that died before it committed (a worker killed) left its files under
+            # these names, which are this certificate's alone: replace them, rather than store
+            # a second set beside them. Only the holder of the row lock writes them.
+            file.storage.delete(file.field.generate_filename(locked, name))
+            file.save(name, ContentFile(data), save=False)
         locked.rendered_at = timezone.now()
         locked.save(update_fields=["png", "pdf", "rendered_at"])
         CertificateEvent.objects.create(certificate=locked, action=Action.RENDERED)
@@ -226,7 +258,8 @@ def render_certificate_files(certificate: Certificate) -> Certificate:
 @transaction.atomic
 def revoke_certificate(certificate: Certificate, *, actor: User, reason: str) -> Certificate:
     """Revoke with a reason (e.g. cheating found later). It then verifies as revoked, never as
-    valid. Safe to repeat. Locks the certificate."""
+    valid. Safe to repeat (the audit row is written once, when it is revoked). Locks the
+    certificate."""
     if not reason.strip():
         raise DomainError(_("Say why the certificate is revoked."), code="reason_required")
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -241,6 +274,14 @@ def revoke_certificate(certificate: Certificate, *, actor: User, reason: str) ->
         CertificateEvent.objects.create(
             certificate=certificate, action=Action.REVOKED, actor=actor, reason=reason.strip()
         )
+        record_audit(
+            AuditAction.CERTIFICATE_REVOKE,
+            actor=actor,
+            target=certificate,
+            label=_certificate_label(certificate),
+            changes={"status": [Certificate.Status.VALID, Certificate.Status.REVOKED]},
+            details={"reason": reason.strip()},
+        )
     return certificate
 
 
@@ -252,6 +293,14 @@ def reissue_certificate(certificate: Certificate, *, actor: User, reason: str) -
     new = issue_certificate(old.enrollment, actor=actor, reason=reason, replaces=old).certificate
     CertificateEvent.objects.create(
         certificate=old, action=Action.REPLACED, actor=actor, reason=new.serial
+    )
+    record_audit(
+        AuditAction.CERTIFICATE_REISSUE,
+        actor=actor,
+        target=new,
+        label=_certificate_label(new),
+        changes={"serial": [old.serial, new.serial]},
+        details={"replaces": old.pk, "reason": reason.strip()},
     )
     return new
 
@@ -304,9 +353,11 @@ def submit_essay(enrollment: Enrollment, *, text: str) -> ReflectionEssay:
 def grade_essay(
     essay: ReflectionEssay, *, actor: User, score, feedback: str = ""
 ) -> ReflectionEssay:
-    """An instructor's mark (out of 100); queues the completion check."""
+    """An instructor's mark (out of 100), with its audit row (the mark before and after);
+    queues the completion check."""
     if not (0 <= score <= 100):
         raise DomainError(_("The score must be between 0 and 100."), code="invalid_grade")
+    before = {"score": essay.score, "feedback": essay.feedback}
     essay.score, essay.feedback, essay.graded_by, essay.graded_at = (
         score,
         feedback,
@@ -314,26 +365,40 @@ def grade_essay(
         timezone.now(),
     )
     essay.save(update_fields=["score", "feedback", "graded_by", "graded_at"])
+    record_audit(
+        AuditAction.ESSAY_GRADE,
+        actor=actor,
+        target=essay,
+        changes=changes_between(before, {"score": essay.score, "feedback": essay.feedback}),
+        details={"enrollment": essay.enrollment_id},
+    )
     queue_completion_check(essay.enrollment_id)
     return essay
 
 
 @transaction.atomic
 def record_attendance(enrollment: Enrollment, *, actor: User, score) -> Enrollment:
-    """The organizer's attendance mark (平时成绩, out of 100); queues the completion check."""
+    """The organizer's attendance mark (平时成绩, out of 100), with its audit row (the mark
+    before and after) when it changed; queues the completion check."""
     if not (0 <= score <= 100):
         raise DomainError(_("The score must be between 0 and 100."), code="invalid_grade")
+    before = enrollment.attendance_score
     enrollment.attendance_score = score
     enrollment.save(update_fields=["attendance_score"])
+    changes = changes_between({"attendance_score": before}, {"attendance_score": score})
+    if changes:
+        record_audit(AuditAction.ATTENDANCE_MARK, actor=actor, target=enrollment, changes=changes)
     queue_completion_check(enrollment.pk)
     return enrollment
 
 
 @transaction.atomic
 def sign_off(enrollment: Enrollment, *, actor: User) -> Enrollment:
-    """The organizer's sign-off, when the policy asks for one; queues the completion check."""
+    """The organizer's sign-off, when the policy asks for one; queues the completion check.
+    Safe to repeat: the first sign-off stands, and only it writes an audit row."""
     if enrollment.signed_off_at is None:
         enrollment.signed_off_by, enrollment.signed_off_at = actor, timezone.now()
         enrollment.save(update_fields=["signed_off_by", "signed_off_at"])
+        record_audit(AuditAction.SIGN_OFF, actor=actor, target=enrollment)
     queue_completion_check(enrollment.pk)
     return enrollment

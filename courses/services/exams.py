@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import Action as AuditAction
+from audit.services import changes_between, label_of
+from audit.services import record as record_audit
 from courses import scoring
 from courses.models import Answer, Attempt, AttemptQuestion, Enrollment, Exam, Question
 from courses.questions import types as q
@@ -366,7 +369,8 @@ def close_if_overdue(attempt: Attempt, *, now: datetime.datetime | None = None) 
 def grade_answer(answer: Answer, *, actor: User, score: Decimal, feedback: str = "") -> Attempt:
     """Record an instructor's score for a hand-graded answer; when the attempt's last such
     answer is graded, its final score and result are set. Locks the attempt. A grade can be
-    corrected while the attempt awaits grading; afterwards it is final."""
+    corrected while the attempt awaits grading; afterwards it is final. Writes the audit row
+    (the score and the comment before and after)."""
     attempt_question = AttemptQuestion.objects.select_related("attempt").get(
         pk=answer.attempt_question_id
     )
@@ -383,6 +387,7 @@ def grade_answer(answer: Answer, *, actor: User, score: Decimal, feedback: str =
         raise InvalidGrade(
             _("The score must be between 0 and %(points)s.") % {"points": attempt_question.points}
         )
+    before = {"score": answer.score, "feedback": answer.feedback}
     answer.score, answer.feedback, answer.graded_by, answer.graded_at = (
         score,
         feedback,
@@ -390,6 +395,14 @@ def grade_answer(answer: Answer, *, actor: User, score: Decimal, feedback: str =
         timezone.now(),
     )
     answer.save(update_fields=["score", "feedback", "graded_by", "graded_at"])
+    record_audit(
+        AuditAction.ANSWER_GRADE,
+        actor=actor,
+        target=answer,
+        label=label_of(attempt, f"#{attempt_question.position}"),
+        changes=changes_between(before, {"score": score, "feedback": feedback}),
+        details={"attempt": attempt.pk, "question": attempt_question.question_id},
+    )
 
     rows = list(attempt.questions.select_related("answer"))
     ungraded = [

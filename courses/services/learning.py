@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import Action as AuditAction
+from audit.services import changes_between
+from audit.services import record as record_audit
 from courses.models import Cohort, CoursePage, Enrollment, LessonPage, LessonProgress, StudyClock
 from courses.progress import heartbeat_credit_ms, is_complete, video_credit_ms
 from courses.scope import can_manage, learners_enrollable_by, runs_every_class
@@ -65,6 +68,7 @@ def enroll(
     withdrawn learner is taken back with their history. Raises ``EnrollmentClosed`` when a
     learner enrolls themselves in a course that is not open, ``CourseNotAvailable`` for an
     unpublished course, ``AlreadyInAnotherCohort`` when the learner is in another class of it.
+    Writes an audit row when something changed (a new enrollment, a cohort, a return).
     """
     if not course.live:
         raise CourseNotAvailable()
@@ -80,12 +84,19 @@ def enroll(
                 enrollment = Enrollment.objects.create(
                     user=user, course=course, cohort=cohort, enrolled_by=actor
                 )
+            record_audit(
+                AuditAction.ENROLL,
+                actor=actor,
+                target=enrollment,
+                details={"cohort": cohort.pk if cohort else None, "own": actor.pk == user.pk},
+            )
             return enrollment, True
         except IntegrityError:
             # Another request enrolled them a moment ago: theirs is the enrollment.
             enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
 
     changed = []
+    before = {"cohort": enrollment.cohort_id, "status": enrollment.status}
     if cohort is not None and enrollment.cohort_id not in (None, cohort.pk):
         raise AlreadyInAnotherCohort(
             _("%(user)s is already in the class %(cohort)s of this course.")
@@ -101,6 +112,15 @@ def enroll(
         changed += ["status", "withdrawn_at", "withdrawal_reason"]
     if changed:
         enrollment.save(update_fields=changed)
+        record_audit(
+            AuditAction.ENROLL,
+            actor=actor,
+            target=enrollment,
+            changes=changes_between(
+                before, {"cohort": enrollment.cohort_id, "status": enrollment.status}
+            ),
+            details={"cohort": cohort.pk if cohort else None, "own": actor.pk == user.pk},
+        )
     return enrollment, False
 
 
@@ -121,7 +141,7 @@ def enroll_many(cohort: Cohort, *, usernames: list[str], actor: User) -> BulkEnr
     cannot be used to find out who has an account. Raises ``NotManager`` for anyone else.
     Each learner is enrolled in their own transaction, so one refusal does not undo the rest;
     the result says who was enrolled, who already was, which numbers are unknown and who
-    was refused and why. Safe to repeat.
+    was refused and why. Safe to repeat. Each learner enrolled writes their own audit row.
     """
     if not can_manage(actor, cohort):
         raise NotManager()
@@ -151,7 +171,7 @@ def withdraw(enrollment: Enrollment, *, actor: User, reason: str = "") -> Enroll
     """Take a learner out of a course. Their progress stays on record. Safe to repeat.
 
     School administrators may withdraw anyone; an organizer, the learners of a class they
-    manage (``NotManager`` otherwise)."""
+    manage (``NotManager`` otherwise). Writes the audit row (once, when they leave)."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort")
@@ -166,6 +186,13 @@ def withdraw(enrollment: Enrollment, *, actor: User, reason: str = "") -> Enroll
         enrollment.withdrawn_at = timezone.now()
         enrollment.withdrawal_reason = reason
         enrollment.save(update_fields=["status", "withdrawn_at", "withdrawal_reason"])
+        record_audit(
+            AuditAction.WITHDRAW,
+            actor=actor,
+            target=enrollment,
+            changes={"status": [Enrollment.Status.ACTIVE, Enrollment.Status.WITHDRAWN]},
+            details={"reason": reason},
+        )
     return enrollment
 
 

@@ -14,6 +14,7 @@ from courses.questions.excel import parse_excel, write_bank
 from courses.questions.gift import parse_gift
 from courses.questions.moodle_xml import parse_moodle_xml
 from school.exceptions import DomainError
+from school.spreadsheets import Limits, SpreadsheetRefused, check_size, upload_limits
 
 FORMATS = {".gift": "gift", ".txt": "gift", ".xml": "moodle_xml", ".xlsx": "excel"}
 
@@ -35,10 +36,27 @@ def decode_text(data: bytes) -> str:
 
 
 def parse_file(filename: str, data: bytes) -> q.ParseResult:
-    """Parse an uploaded file by its extension. Never touches the database."""
+    """Parse an uploaded file by its extension. Never touches the database.
+
+    A file beyond the limits of a question-bank upload (its size, and for the Excel template
+    its rows, columns, cells and what it unpacks to; ``school.spreadsheets``), or holding more
+    questions than a file may, gives one problem at line 0 and no question."""
+    limits = upload_limits("questions")
+    try:
+        check_size(len(data), limits)
+    except SpreadsheetRefused as refused:
+        return q.ParseResult(problems=[q.Problem(0, refused.message)])
+    result = _parse(filename, data, limits)
+    if len(result.questions) + len(result.skipped) > limits.max_rows:
+        message = _("The file has more than %(limit)s questions. Split it into several files.")
+        return q.ParseResult(problems=[q.Problem(0, message % {"limit": limits.max_rows})])
+    return result
+
+
+def _parse(filename: str, data: bytes, limits: Limits) -> q.ParseResult:
     kind = detect_format(filename)
     if kind == "excel":
-        return parse_excel(data)
+        return parse_excel(data, limits=limits)
     if kind == "moodle_xml":
         return parse_moodle_xml(data)
     if kind == "gift":

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import changes_between, label_of
+from audit.services import record as record_audit
 from membership import records
 from membership.details import details_problems
 from membership.eligibility.engine import Eligibility, meeting_problems
@@ -109,7 +112,8 @@ def add_person(
 
     An existing account is taken only when ``full_name`` is the account's name, so nobody can
     claim a number they merely guessed; and a staff account only by a school administrator.
-    Logs the creation (Wagtail's log). Locks the account row."""
+    Writes the audit row (every field, with no value before) and Wagtail's log (the file's
+    history in the admin). Locks the account row."""
     _check_organization(organization, actor)
     number, full_name = number.strip(), full_name.strip()
     user = User.objects.select_for_update().filter(username=number).first()
@@ -125,10 +129,21 @@ def add_person(
             raise AccountMismatch(
                 _("This is a staff account; ask the party committee's office to open its file.")
             )
-    else:
+    account = "existing" if user is not None else "created"
+    if user is None:
         user = User.objects.create_user(username=number, full_name=full_name)
     person = Person.objects.create(user=user, organization=organization, **fields)
     log(instance=person, action="wagtail.create", user=actor, content_changed=True)
+    record_audit(
+        Action.PERSON_CREATE,
+        actor=actor,
+        target=person,
+        changes=changes_between(
+            {},
+            {"number": number, "full_name": full_name, "organization": organization, **fields},
+        ),
+        details={"account": account},
+    )
     return person
 
 
@@ -140,7 +155,8 @@ def _shown(value) -> str:
 def update_person(person: Person, *, actor: User, **fields) -> Person:
     """Change a file's details (never the stage, which moves by stage changes). Locks the person
     row. The actor must be in charge of the person and, when the person moves, reach the new
-    organization. Logs each changed field with its value before and after (Wagtail's log)."""
+    organization. Writes each changed field with its value before and after to the audit log
+    (and to Wagtail's log, the file's history in the admin); nothing when nothing changed."""
     person = (
         Person.objects.select_for_update(of=("self",))
         .select_related("organization")
@@ -167,6 +183,7 @@ def update_person(person: Person, *, actor: User, **fields) -> Person:
             content_changed=True,
             data={"changes": changes},
         )
+        record_audit(Action.PERSON_UPDATE, actor=actor, target=person, changes=changes)
     return person
 
 
@@ -188,8 +205,9 @@ def add_record(
     actor: User | None,
     source: str = DevelopmentRecord.Source.ENTERED,
 ) -> DevelopmentRecord:
-    """Add a dated record to the person's development file. Not idempotent: each call is a new
-    record. Decisions that move a person to another stage go through ``record_stage_change``."""
+    """Add a dated record to the person's development file, and its audit row. Not idempotent:
+    each call is a new record. Decisions that move a person to another stage go through
+    ``record_stage_change``."""
     check_in_charge(person, actor)
     details = details or {}
     if kind in records.DECISION_FOR_STAGE.values():
@@ -197,7 +215,7 @@ def add_record(
             _("Record this decision as a stage change, so its conditions are checked.")
         )
     _check_record(kind, occurred_on, details)
-    return DevelopmentRecord.objects.create(
+    record = DevelopmentRecord.objects.create(
         person=person,
         kind=kind,
         occurred_on=occurred_on,
@@ -205,6 +223,14 @@ def add_record(
         recorded_by=actor,
         source=source,
     )
+    record_audit(
+        Action.RECORD_ADD,
+        actor=actor,
+        target=record,
+        label=label_of(person, record),
+        details={"person": person.pk, "kind": kind, "occurred_on": occurred_on, **details},
+    )
+    return record
 
 
 @transaction.atomic
@@ -217,7 +243,8 @@ def correct_record(
     reason: str,
 ) -> DevelopmentRecord:
     """Correct a record: a new record of the same kind supersedes it, with the reason. The old
-    one stays in the file. Locks the record, so it is corrected once."""
+    one stays in the file. Locks the record, so it is corrected once. The audit row keeps the
+    date and details before and after."""
     if not reason.strip():
         raise InvalidRecord(_("Say why the record is corrected."))
     record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
@@ -226,7 +253,7 @@ def correct_record(
         raise InvalidRecord(_("This record has already been corrected; correct the newer one."))
     details = record.details if details is None else details
     _check_record(record.kind, occurred_on, details)
-    return DevelopmentRecord.objects.create(
+    correction = DevelopmentRecord.objects.create(
         person=record.person,
         kind=record.kind,
         occurred_on=occurred_on,
@@ -235,6 +262,18 @@ def correct_record(
         supersedes=record,
         correction_reason=reason.strip(),
     )
+    record_audit(
+        Action.RECORD_CORRECT,
+        actor=actor,
+        target=correction,
+        label=label_of(record.person, correction),
+        changes=changes_between(
+            {"occurred_on": record.occurred_on, "details": record.details},
+            {"occurred_on": occurred_on, "details": details},
+        ),
+        details={"person": record.person_id, "supersedes": record.pk, "reason": reason.strip()},
+    )
+    return correction
 
 
 def unmet_checks(result: Eligibility) -> list[dict]:
@@ -272,7 +311,8 @@ def record_stage_change(
     check of the next stage must be met on ``effective_on`` (``StageGateNotMet`` lists the
     unmet ones) and a branch meeting's record must be valid — unless a school administrator
     overrides with a written reason, which is kept. Imported history (``imported``) is
-    recorded as such, unchecked. Writes the decision record and the stage change together.
+    recorded as such, unchecked. Writes the decision record, the stage change and the audit row
+    together.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     check_in_charge(person, actor)
@@ -337,6 +377,20 @@ def record_stage_change(
         recorded_by=actor,
         decision=decision,
         override_reason=override_reason,
+    )
+    record_audit(
+        Action.STAGE_CHANGE,
+        actor=actor,
+        target=change,
+        changes={"stage": [change.from_stage, to_stage]},
+        details={
+            "person": person.pk,
+            "effective_on": effective_on,
+            "decision": decision.pk,
+            "basis": basis,
+            "override_reason": override_reason,
+            "imported": imported,
+        },
     )
     person.stage = to_stage
     person.save(update_fields=["stage"])

@@ -14,6 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import label_of
+from audit.services import record as record_audit
 from cms.models import NoticeIndexPage, NoticePage
 from membership import records
 from membership.eligibility.dates import WorkCalendar, period_end, period_length
@@ -96,7 +99,8 @@ def publish_notice(
     Refuses, changing nothing: people the actor may not see or outside the organization, people
     not at the stage the notice is for, people already on a notice of this kind that has not
     ended, a period shorter than the pack's, a start in the future, and no feedback channel.
-    With ``on_site`` the notice is published on the site's public notices section.
+    With ``on_site`` the notice is published on the site's public notices section. Writes
+    the audit row of the notice (and each person's notice record writes its own).
     """
     kind = PublicNotice.Kind(kind)
     # Fresh from the database: the tree keeps its nodes sorted, so adding an organization can
@@ -161,6 +165,19 @@ def publish_notice(
     if on_site:
         notice.page = _publish_page(notice, locked, actor=actor)
         notice.save(update_fields=["page"])
+    record_audit(
+        Action.NOTICE_PUBLISH,
+        actor=actor,
+        target=notice,
+        details={
+            "kind": kind.value,
+            "organization": organization.pk,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "people": [person.pk for person in locked],
+            "page": notice.page_id,
+        },
+    )
     return notice
 
 
@@ -324,7 +341,8 @@ def record_notice_outcome(
 ) -> DevelopmentRecord:
     """Record what the notice drew for one person (no objection, an objection resolved, or one
     unresolved, which holds the person back): a correction of their notice record, whose
-    reason keeps ``note`` — what was raised and how it was looked into."""
+    reason keeps ``note`` — what was raised and how it was looked into. Writes the audit row of
+    the outcome (and the correction its own)."""
     if outcome not in records.NOTICE_OUTCOMES:
         raise NoticeRefused(_("Unknown outcome of the public notice."))
     note = note.strip()
@@ -332,10 +350,19 @@ def record_notice_outcome(
         raise NoticeRefused(_("Say what was raised and how it was looked into."))
     current = current_record(entry)
     details = {**current.details, "outcome": outcome}
-    return correct_record(
+    correction = correct_record(
         current,
         occurred_on=current.occurred_on,
         details=details,
         actor=actor,
         reason=f"{records.NOTICE_OUTCOMES[outcome]}{'：' + note if note else ''}"[:200],
     )
+    record_audit(
+        Action.NOTICE_OUTCOME,
+        actor=actor,
+        target=entry,
+        label=label_of(entry.person, entry.notice),
+        changes={"outcome": [current.details.get("outcome"), outcome]},
+        details={"person": entry.person_id, "record": correction.pk, "note": note},
+    )
+    return correction

@@ -4,6 +4,12 @@ All or nothing: the file is parsed and every row checked against the database fi
 branch exists and the importer may manage it, no date lies in the future, the person is the
 importer's to change); with any error nothing is saved. Re-importing the same file finds
 every record already there and changes nothing.
+
+Reading and checking take no lock, so a dry run, or a file with errors, never makes anyone
+wait, however large it is. A file without errors is written in one short transaction that
+locks the accounts of the file's numbers (in the order of the numbers, so two imports cannot
+lock each other out), checks the rows again against what is now on record (another import
+may have written in between) and writes only what is missing.
 """
 
 import datetime
@@ -11,18 +17,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from membership import records
-from membership.models import DevelopmentRecord, Organization, Person, Stage
+from membership.models import DevelopmentRecord, Organization, Person, Stage, StageChange
 from membership.roster import RosterError, RosterRow, parse_roster
 from membership.selectors import organizations_visible_to, people_in_charge_of, sees_everyone
 from membership.services import record_stage_change
+from school.spreadsheets import excerpt
 
 IMPORT_REASON = "发展党员台账导入"
+# Two imports creating the same account at once: the second's insert waits for the first and
+# then fails on the unique number; it starts over and finds the account there.
+_WRITE_ATTEMPTS = 3
 
 
 @dataclass
@@ -42,32 +52,57 @@ def import_roster(
     today: datetime.date | None = None,
 ) -> RosterImport:
     """Import the roster; with ``dry_run`` (or any error) nothing is saved. Returns how many people
-    were (or would be) created and updated, and every error by row and column."""
+    were (or would be) created and updated, and every error by row and column.
+
+    Locks nothing while it reads and checks; a dry run locks nothing at all. The writes run in
+    one transaction that locks the accounts of the file's numbers, so the same file sent twice
+    at once (a double click, a retry) is written once: the second import, checked again under
+    the lock, finds everything there. Safe to repeat. Raises what ``record_stage_change``
+    raises for a history it cannot record (which the checks above are meant to rule out).
+    """
     today = today or timezone.localdate()
     parsed = parse_roster(filename, data)
     result = RosterImport(errors=list(parsed.errors), unknown_columns=parsed.unknown_columns)
-    try:
-        with transaction.atomic():
-            # One import at a time: the same file sent twice at once (a double click, a retry)
-            # is checked and applied after the first, and finds everything already there.
-            list(Organization.objects.select_for_update().filter(depth=1).values_list("pk"))
-            result.errors += _database_errors(parsed.rows, actor=actor, today=today)
-            if result.errors:
-                return result
-            branches = _branches_for(actor)
-            for row in parsed.rows:
-                outcome = _apply(row, branch=branches[row.branch][0], actor=actor)
-                result.created += outcome == "created"
-                result.updated += outcome == "updated"
-            if dry_run:
-                raise _DryRun()
-    except _DryRun:
-        pass  # everything above was rolled back: the counts say what would happen
+    result.errors += _database_errors(parsed.rows, actor=actor, today=today)
+    if result.errors:
+        return result
+    if dry_run:
+        plans = _plans(parsed.rows, actor=actor)
+        result.created, result.updated = _counts(plans)
+        return result
+    for attempt in range(1, _WRITE_ATTEMPTS + 1):
+        try:
+            return _write(parsed.rows, actor=actor, today=today, result=result)
+        except IntegrityError:
+            if attempt == _WRITE_ATTEMPTS:
+                raise
+    return result  # not reached: the last attempt returns or raises
+
+
+@transaction.atomic
+def _write(
+    rows: list[RosterRow], *, actor: User, today: datetime.date, result: RosterImport
+) -> RosterImport:
+    """Lock the file's accounts, check the rows again, and write what they add."""
+    numbers = sorted({row.number for row in rows})
+    list(
+        User.objects.select_for_update()
+        .filter(username__in=numbers)
+        .order_by("username")
+        .values_list("pk", flat=True)
+    )
+    errors = _database_errors(rows, actor=actor, today=today)
+    if errors:
+        result.errors = errors
+        return result
+    branches = _branches_for(actor)
+    plans = _plans(rows, actor=actor)
+    # New accounts in the order of their numbers, like the locks above, so two imports that
+    # create some of the same accounts wait for each other instead of locking each other out.
+    for plan in sorted(plans, key=lambda plan: plan.row.number):
+        _apply(plan, branch=branches[plan.row.branch][0], actor=actor)
+    result.created, result.updated = _counts(plans)
     return result
-
-
-class _DryRun(Exception):
-    pass
 
 
 def _database_errors(
@@ -173,7 +208,7 @@ def _row_errors(row: RosterRow, *, branches, today, existing, visible) -> list[R
             RosterError(
                 row.row,
                 "所在党支部",
-                _("No branch named “%(name)s” that you manage.") % {"name": row.branch},
+                _("No branch named “%(name)s” that you manage.") % {"name": excerpt(row.branch)},
             )
         )
     elif len(matches) > 1:
@@ -181,7 +216,7 @@ def _row_errors(row: RosterRow, *, branches, today, existing, visible) -> list[R
             RosterError(
                 row.row,
                 "所在党支部",
-                _("Several branches are named “%(name)s”.") % {"name": row.branch},
+                _("Several branches are named “%(name)s”.") % {"name": excerpt(row.branch)},
             )
         )
     if row.number in existing and row.number not in visible:
@@ -295,39 +330,106 @@ def _stage_dates(row: RosterRow) -> list[tuple[str, datetime.date]]:
     return [(stage, day) for stage, day in pairs if day]
 
 
-def _apply(row: RosterRow, *, branch: Organization, actor: User) -> str:
-    """Bring one person in line with their row. Returns "created", "updated" or "unchanged"."""
-    user = User.objects.filter(username=row.number).first()
-    created = user is None
-    changed = False
-    if user is None:
-        user = User.objects.create(
-            username=row.number, full_name=row.name, password=make_password(None)
+@dataclass
+class _Plan:
+    """What importing one row changes: the account, the file, its stage changes and records."""
+
+    row: RosterRow
+    user: User | None  # None: the account is created
+    person: Person | None  # None: the file is opened
+    changes: dict[str, Any]  # the file's fields that differ from the row
+    stages: list[tuple[str, datetime.date]]  # the stage changes not yet recorded, in order
+    records: list[tuple[str, datetime.date, dict]]  # the other records not yet on file
+
+    @property
+    def outcome(self) -> str:
+        if self.user is None:
+            return "created"
+        if self.person is None or self.changes or self.stages or self.records:
+            return "updated"
+        return "unchanged"
+
+
+def _plans(rows: list[RosterRow], *, actor: User) -> list[_Plan]:
+    """What each row would change, read in a fixed number of queries for the whole file."""
+    branches = _branches_for(actor)
+    numbers = [row.number for row in rows]
+    users = {user.username: user for user in User.objects.filter(username__in=numbers)}
+    people = {
+        person.user.username: person
+        for person in Person.objects.filter(user__username__in=numbers).select_related("user")
+    }
+    person_ids = [person.pk for person in people.values()]
+    have: dict[int, set[tuple[str, datetime.date]]] = {}
+    for person_id, kind, day in DevelopmentRecord.objects.filter(
+        person__in=person_ids, superseded_by__isnull=True
+    ).values_list("person_id", "kind", "occurred_on"):
+        have.setdefault(person_id, set()).add((kind, day))
+    reached: dict[int, set[str]] = {}
+    for person_id, stage in StageChange.objects.filter(person__in=person_ids).values_list(
+        "person_id", "to_stage"
+    ):
+        reached.setdefault(person_id, set()).add(stage)
+
+    plans = []
+    for row in rows:
+        person = people.get(row.number)
+        values = _file_values(row, branch=branches[row.branch][0])
+        changes = (
+            {key: value for key, value in values.items() if getattr(person, key) != value}
+            if person is not None
+            else values
         )
-    person = Person.objects.filter(user=user).first()
-    values = {
+        done = reached.get(person.pk, set()) if person is not None else set()
+        on_file = have.get(person.pk, set()) if person is not None else set()
+        plans.append(
+            _Plan(
+                row=row,
+                user=users.get(row.number),
+                person=person,
+                changes=changes,
+                stages=[(stage, day) for stage, day in _stage_dates(row) if stage not in done],
+                records=[
+                    (kind, day, details)
+                    for kind, day, details in _planned_records(row)
+                    if (kind, day) not in on_file
+                ],
+            )
+        )
+    return plans
+
+
+def _counts(plans: list[_Plan]) -> tuple[int, int]:
+    outcomes = [plan.outcome for plan in plans]
+    return outcomes.count("created"), outcomes.count("updated")
+
+
+def _file_values(row: RosterRow, *, branch: Organization) -> dict[str, Any]:
+    return {
         "organization": branch,
         "gender": row.gender,
         "birth_date": row.birth_date,
         **({"is_league_member": row.league_member} if row.league_member is not None else {}),
     }
-    if person is None:
-        person = Person.objects.create(user=user, **values)
-    else:
-        different = {k: v for k, v in values.items() if getattr(person, k) != v}
-        if different:
-            for key, value in different.items():
-                setattr(person, key, value)
-            person.save(update_fields=list(different))
-            changed = True
 
-    current = list(DevelopmentRecord.objects.filter(person=person, superseded_by__isnull=True))
-    have = {(r.kind, r.occurred_on) for r in current}
+
+def _apply(plan: _Plan, *, branch: Organization, actor: User) -> None:
+    """Bring one person in line with their row, as planned under the import's locks."""
+    row = plan.row
+    user = plan.user
+    if user is None:
+        user = User.objects.create(
+            username=row.number, full_name=row.name, password=make_password(None)
+        )
+    person = plan.person
+    if person is None:
+        person = Person.objects.create(user=user, **_file_values(row, branch=branch))
+    elif plan.changes:
+        for key, value in plan.changes.items():
+            setattr(person, key, value)
+        person.save(update_fields=list(plan.changes))
     # Stage decisions, in order, for the stages the person has not reached yet.
-    reached = {Stage(s) for s in person.stage_changes.values_list("to_stage", flat=True)}
-    for stage, day in _stage_dates(row):
-        if stage in reached:
-            continue
+    for stage, day in plan.stages:
         record_stage_change(
             person,
             to_stage=stage,
@@ -337,11 +439,8 @@ def _apply(row: RosterRow, *, branch: Organization, actor: User) -> str:
             basis=IMPORT_REASON,
         )
         person.refresh_from_db()
-        changed = True
-    for kind, day, details in _planned_records(row):
-        if (kind, day) in have:
-            continue
-        DevelopmentRecord.objects.create(
+    DevelopmentRecord.objects.bulk_create(
+        DevelopmentRecord(
             person=person,
             kind=kind,
             occurred_on=day,
@@ -349,7 +448,5 @@ def _apply(row: RosterRow, *, branch: Organization, actor: User) -> str:
             recorded_by=actor,
             source=DevelopmentRecord.Source.IMPORTED,
         )
-        changed = True
-    if created:
-        return "created"
-    return "updated" if changed else "unchanged"
+        for kind, day, details in plan.records
+    )

@@ -5,6 +5,9 @@
   "use strict";
   var bar = document.querySelector("[data-exam]");
   if (!bar) return;
+  // Enter in a fill-in blank must not send the paper as a form: answers go one by one.
+  var paper = document.querySelector("[data-paper]");
+  if (paper) paper.addEventListener("submit", function (event) { event.preventDefault(); });
 
   var attemptId = bar.dataset.attempt;
   var storeKey = "exam-attempt-" + attemptId;

@@ -130,3 +130,58 @@ def test_notices_for_different_people_published_at_once_all_reach_the_site(
     pages = NoticePage.objects.live()
     assert pages.count() == 4
     assert len({page.path for page in pages}) == 4
+
+
+def test_an_import_being_written_keeps_no_other_import_waiting(
+    branch, branch_organizer, monkeypatch
+):
+    """While one import is in the middle of writing (its transaction open, its locks held, for
+    as long as it takes), a dry run of the same file and an import of other people go through
+    without waiting; then the first import finishes as well."""
+    import threading
+
+    from django.db import connections
+
+    from membership.services import roster as roster_service
+
+    others = [
+        {**row, "学号": f"20239981{index:02d}", "姓名": f"{row['姓名']}乙"}
+        for index, row in enumerate(ROWS)
+    ]
+    writing, release = threading.Event(), threading.Event()
+    apply = roster_service._apply
+
+    def slow_apply(*args, **kwargs):
+        outcome = apply(*args, **kwargs)
+        if threading.current_thread().name == "slow-import":
+            writing.set()
+            release.wait(30)
+        return outcome
+
+    monkeypatch.setattr(roster_service, "_apply", slow_apply)
+    results = {}
+
+    def slow_import():
+        try:
+            results["slow"] = import_roster("roster.csv", csv_bytes(ROWS), actor=branch_organizer)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_import, name="slow-import")
+    thread.start()
+    try:
+        assert writing.wait(20)
+        with connection.cursor() as cursor:
+            # Waiting for a lock at all fails here, instead of passing slowly.
+            cursor.execute("SET lock_timeout = '2s'")
+        dry = import_roster("roster.csv", csv_bytes(ROWS), actor=branch_organizer, dry_run=True)
+        other = import_roster("roster.csv", csv_bytes(others), actor=branch_organizer)
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert (dry.errors, dry.created) == ([], len(ROWS))  # the first import is not committed yet
+    assert (other.errors, other.created) == ([], len(ROWS))
+    assert (results["slow"].errors, results["slow"].created) == ([], len(ROWS))
+    assert Person.objects.count() == 2 * len(ROWS)

@@ -7,9 +7,10 @@ import pytest
 
 from courses.models import Certificate, Enrollment
 from membership import records
-from membership.models import DevelopmentRecord, Person
+from membership.models import Person
 from membership.selectors import MISSING_ONLY_TRAINING, eligibility_of, filter_people
 from membership.services import add_record
+from tests.membership.conftest import history, person_in
 from tests.pages import build_site
 
 D = datetime.date
@@ -119,12 +120,33 @@ def test_the_organizers_lists(api_client, activist, branch_organizer):
     assert names("assessment_overdue_on=2026-09-15") == ["张小明"]
 
 
+def _file_without(person, number, *kinds):
+    """Someone whose file is ``person``'s without the records of ``kinds`` (records are never
+    deleted: the database refuses)."""
+    other = person_in(
+        person.organization,
+        number,
+        birth_date=person.birth_date,
+        is_league_member=person.is_league_member,
+    )
+    history(
+        other,
+        *[
+            (record.kind, record.occurred_on, record.details)
+            for record in person.records.order_by("occurred_on", "pk")
+            if record.kind not in kinds
+        ],
+    )
+    return other
+
+
 def test_the_notice_still_to_come_does_not_keep_someone_off_the_missing_training_list(activist):
-    DevelopmentRecord.objects.filter(person=activist, kind=records.CANDIDATE_NOTICE).delete()
-    people = Person.objects.filter(pk=activist.pk)
-    assert filter_people(people, MISSING_ONLY_TRAINING, on=D(2026, 3, 20)) == [activist]
+    no_notice = _file_without(activist, "2023010291", records.CANDIDATE_NOTICE)
+    people = Person.objects.filter(pk=no_notice.pk)
+    assert filter_people(people, MISSING_ONLY_TRAINING, on=D(2026, 3, 20)) == [no_notice]
     # Missing the mentors as well: more than the training is missing.
-    DevelopmentRecord.objects.filter(person=activist, kind=records.MENTORS).delete()
+    neither = _file_without(activist, "2023010292", records.CANDIDATE_NOTICE, records.MENTORS)
+    people = Person.objects.filter(pk=neither.pk)
     assert filter_people(people, MISSING_ONLY_TRAINING, on=D(2026, 3, 20)) == []
 
 

@@ -112,33 +112,45 @@ def test_start_fails_with_one_clear_line_on_a_bad_url(variable, value):
     assert "Traceback" not in result.stderr
 
 
+def production(tmp_path, **overrides: str) -> dict[str, str]:
+    """The variables a production site sets (README, Configuration)."""
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
+        "ALLOWED_HOSTS": "dangxiao.example.edu.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://dangxiao.example.edu.cn",
+        "SITE_URL": "https://dangxiao.example.edu.cn",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CERTIFICATE_SIGNING_KEY": settings.CERTIFICATE_SIGNING_KEY,
+        **overrides,
+    }
+
+
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
-        ALLOWED_HOSTS="dangxiao.example.edu.cn",
-        SITE_URL="https://dangxiao.example.edu.cn",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        CERTIFICATE_SIGNING_KEY=settings.CERTIFICATE_SIGNING_KEY,
-    )
+    """`check --deploy` at its strictest: any warning fails the test (and so CI)."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("overrides", "warning"),
+    [
+        ({"REDIS_URL": ""}, "school.W001"),  # tasks in process, no beat: no deadline sweep
+        ({"CELERY_VISIBILITY_TIMEOUT": "5"}, "school.W002"),  # a test's value in production
+        ({"SITE_URL": "http://dangxiao.example.edu.cn"}, "school.W003"),
+        ({"SITE_URL": "https://elsewhere.example.edu.cn"}, "school.W004"),
+    ],
+)
+def test_deploy_check_flags_a_production_mistake(tmp_path, overrides, warning):
+    result = manage("check", "--deploy", **production(tmp_path, **overrides))
+    assert warning in result.stderr + result.stdout
+
+
 def test_deploy_check_wants_a_certificate_signing_key(tmp_path):
-    result = manage(
-        "check",
-        "--deploy",
-        DEBUG="false",
-        SECRET_KEY="a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
-        ALLOWED_HOSTS="dangxiao.example.edu.cn",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        CERTIFICATE_SIGNING_KEY="",
-    )
+    result = manage("check", "--deploy", **production(tmp_path, CERTIFICATE_SIGNING_KEY=""))
     assert result.returncode != 0
     assert "courses.E001" in result.stderr + result.stdout
 
@@ -147,3 +159,12 @@ def test_deploy_check_flags_the_development_defaults():
     result = manage("check", "--deploy", DEBUG="true")
     assert "security.W009" in result.stderr + result.stdout  # the django-insecure- key
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
+
+
+def test_postgres_url_keeps_its_tls_options_beside_the_pool():
+    config = parse_database_url(
+        "postgres://school@db.example/party_school?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+    )
+    assert config["OPTIONS"]["sslmode"] == "verify-full"
+    assert config["OPTIONS"]["sslrootcert"] == "/etc/ca.pem"
+    assert "pool" in config["OPTIONS"]

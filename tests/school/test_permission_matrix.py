@@ -39,6 +39,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "admin/redirects/import/process/": ("L L L D D D D X", "L L L D D D D B"),  # /admin/redirects/import/process/
     "admin/test404/": ("L L L O O O O O", "L L L X X X X X"),  # /admin/test404/
     "admin/^.*/$": ("L L L N N N N N", "L L L N N N N N"),  # /admin/no-such-page/
+    # Log-in security (admin): one's own second factor; unlocking, for school admins only.
+    "accounts_two_factor_verify": ("L L L R R R R R", "L L L R R R R R"),  # /admin/two-factor/verify/
+    "accounts_two_factor_setup": ("L L L O O O O O", "L L L O O O O O"),  # /admin/two-factor/
+    "accounts_lockouts": ("L L L D D D D O", "L L L D D D D R"),  # /admin/lockouts/
+    "accounts_two_factor_reset": ("L L L D D D D X", "L L L D D D D R"),  # /admin/two-factor/reset/
     # Member development (admin)
     "people:index": ("L L L D D O O O", "L L L D D X X X"),  # /admin/people/
     "people:index_results": ("L L L D D O O O", "L L L D D X X X"),  # /admin/people/results/
@@ -118,6 +123,16 @@ TABLE: dict[str, tuple[str, str]] = {
     "completion_policies:history": ("L L L O D D D O", "L L L X D D D X"),  # /admin/completion-policies/history/1/
     "completion_policies:history_results": ("L L L O D D D O", "L L L X D D D X"),  # /admin/completion-policies/history-results/1/
     "completion_policies:usage": ("L L L O D D D O", "L L L X D D D X"),  # /admin/completion-policies/usage/1/
+    # The audit log (admin): school admins read it; nobody adds, edits or deletes a row
+    "audit:index": ("L L L D D D D O", "L L L D D D D X"),  # /admin/audit/
+    "audit:index_results": ("L L L D D D D O", "L L L D D D D X"),  # /admin/audit/results/
+    "audit:add": ("L L L D D D D D", "L L L D D D D D"),  # /admin/audit/new/
+    "audit:edit": ("L L L D D D D D", "L L L D D D D D"),  # /admin/audit/edit/5/
+    "audit:delete": ("L L L N N N N D", "L L L N N N N D"),  # /admin/audit/delete/5/
+    "audit:history": ("L L L N N N N D", "L L L N N N N D"),  # /admin/audit/history/5/
+    "audit:history_results": ("L L L N N N N D", "L L L N N N N D"),  # /admin/audit/history-results/5/
+    "audit:usage": ("L L L N N N N D", "L L L N N N N D"),  # /admin/audit/usage/5/
+    "audit:inspect": ("L L L N N N N O", "L L L N N N N X"),  # /admin/audit/inspect/5/
     "completion_policies:copy": ("L L L O D D D O", "L L L R+ D D D R+"),  # /admin/completion-policies/copy/1/
     # Exams (admin)
     "grading_queue": ("L L L O D D D O", "L L L R+ D D D R+"),  # /admin/grading/
@@ -161,6 +176,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "attempts:usage": ("L L L D N D N D", "L L L D N D N D"),  # /admin/attempts/usage/1/
     # The API
     "auth-token": ("X X X X X X X X", "O+ O+ O+ O+ O+ O+ O+ O+"),  # /api/v1/auth/token/
+    "auth-logout": ("L X X X X X X X", "L O O O O O O O"),  # /api/v1/auth/logout/
     "me": ("L O O O O O O O", "L O+ O+ O+ O+ O+ O+ O+"),  # /api/v1/me/
     "api-course-list": ("L O O O O O O O", "L X X X X X X X"),  # /api/v1/courses/
     "api-course-detail": ("L O O O O O O O", "L X X X X X X X"),  # /api/v1/courses/5/
@@ -188,11 +204,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "api-notice-detail": ("L O N N N O N O", "L X X X X X X X"),  # /api/v1/notices/1/
     "api-notice-outcomes": ("L X X X X X X X", "L D N N N O+ N O+"),  # /api/v1/notices/1/outcomes/
     "api-root": ("O O O O O O O O", "X X X X X X X X"),  # /api/v1/
+    # Any other address under /api/v1/: the API's own 404 body, for everyone
+    "api/v1/^[\\s\\S]*/$": ("N N N N N N N N", "N N N N N N N N"),  # /api/v1/no-such-thing/
     "schema": ("O O O O O O O O", "X X X X X X X X"),  # /api/schema/
     "api-docs": ("O O O O O O O O", "X X X X X X X X"),  # /api/docs/
     # The site
     "accounts:login": ("O R R R R R R R", "R+ R R R R R R R"),  # /accounts/login/
     "accounts:logout": ("X X X X X X X X", "R R R R R R R R"),  # /accounts/logout/
+    "accounts:password_change": ("L O O O O O O O", "L R+ R+ R+ R+ R+ R+ R+"),  # /accounts/password/
     "search": ("O O O O O O O O", "O O O O O O O O"),  # /search/
     "learning:mine": ("L O O O O O O O", "L O O O O O O O"),  # /learning/
     "learning:enroll": ("L X X X X X X X", "L R R R+ R+ R+ R+ R+"),  # /learning/enroll/5/

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import QuestionBank
 from courses.services.question_import import import_questions, parse_file
+from school.spreadsheets import SpreadsheetRefused, check_size, upload_limits
 
 
 class Command(BaseCommand):
@@ -26,6 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, bank: str, dry_run: bool, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        try:
+            # Before the file is read: a file over the cap is refused by its size alone.
+            check_size(file.stat().st_size, upload_limits("questions"))
+        except SpreadsheetRefused as refused:
+            raise CommandError(refused.message) from None
         result = parse_file(file.name, file.read_bytes())
         for skipped in result.skipped:
             self.stdout.write(f"line {skipped.line}: skipped ({skipped.kind}): {skipped.message}")

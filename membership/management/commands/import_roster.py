@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from membership.services.roster import import_roster
+from school.spreadsheets import SpreadsheetRefused, check_size, upload_limits
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         user = User.objects.filter(username=actor).first()
         if user is None:
             raise CommandError(f"No account {actor!r} to import as.")
+        try:
+            # Before the file is read: a file over the cap is refused by its size alone.
+            check_size(file.stat().st_size, upload_limits("roster"))
+        except SpreadsheetRefused as refused:
+            raise CommandError(refused.message) from None
         result = import_roster(file.name, file.read_bytes(), actor=user, dry_run=dry_run)
         for column in result.unknown_columns:
             self.stdout.write(f"column not read: {column}")

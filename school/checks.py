@@ -1,0 +1,64 @@
+"""Deployment checks (`manage.py check --deploy`) for how the school runs in production: the
+background work and the address printed on certificates. The security of log-in, sessions and
+cookies is checked by Django's own deploy checks."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import checks
+from django.http.request import validate_host
+
+# Retries back off up to ten minutes (Celery's retry_backoff_max): a visibility timeout under
+# that hands a task that is waiting to be retried to a second worker.
+SHORTEST_VISIBILITY_TIMEOUT = 660
+
+
+@checks.register(deploy=True)
+def background_work(app_configs, **kwargs):
+    if not settings.REDIS_URL:
+        return [
+            checks.Warning(
+                "REDIS_URL is not set: tasks run inside the web requests and no Celery beat "
+                "runs, so overdue exam attempts are not closed and scheduled pages are not "
+                "published.",
+                hint="Set REDIS_URL and run `celery -A school worker --beat` beside the site.",
+                id="school.W001",
+            )
+        ]
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    if timeout < SHORTEST_VISIBILITY_TIMEOUT:
+        return [
+            checks.Warning(
+                f"CELERY_VISIBILITY_TIMEOUT is {timeout} seconds: a task still running or "
+                "waiting for a retry would be handed to a second worker.",
+                hint="Leave it unset (an hour) in production.",
+                id="school.W002",
+            )
+        ]
+    return []
+
+
+@checks.register(deploy=True)
+def site_url(app_configs, **kwargs):
+    """SITE_URL is printed in every certificate's QR code: it must be the site's https address."""
+    parts = urlsplit(settings.SITE_URL)
+    problems = []
+    if parts.scheme != "https":
+        problems.append(
+            checks.Warning(
+                f"SITE_URL ({settings.SITE_URL}) is not an https address; certificates' QR "
+                "codes and the links in e-mails point to it.",
+                hint="Set SITE_URL to the public address, e.g. https://dangxiao.example.edu.cn.",
+                id="school.W003",
+            )
+        )
+    if not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
+        problems.append(
+            checks.Warning(
+                f"SITE_URL's host ({parts.hostname}) is not in ALLOWED_HOSTS: the addresses in "
+                "QR codes and e-mails would be refused.",
+                hint="Add it to ALLOWED_HOSTS.",
+                id="school.W004",
+            )
+        )
+    return problems
