@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins clean
+.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins bench-uploads clean
 
 help:
 	@echo "make run     install, migrate, load the demo school and serve http://$(HOST):$(PORT)"
@@ -65,7 +65,7 @@ worker: install
 	$(VENV)/bin/celery -A school worker --beat --loglevel INFO
 
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL.
-bench: bench-exam bench-certificates bench-eligibility bench-logins
+bench: bench-exam bench-certificates bench-eligibility bench-logins bench-uploads
 
 bench-exam: install
 	$(PY) bench/exam_day.py --learners $(or $(LEARNERS),200) --ramp $(or $(RAMP),30)
@@ -78,6 +78,9 @@ bench-eligibility: install
 
 bench-logins: install
 	$(PY) bench/logins.py --learners $(or $(LEARNERS),3000) --duration $(or $(DURATION),300)
+
+bench-uploads: install
+	$(PY) bench/uploads.py
 
 
 clean:

@@ -1,6 +1,9 @@
 """Celery tasks: thin, idempotent wrappers over services. They take ids and re-fetch."""
 
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from courses.models import Certificate, Enrollment
 from courses.services import certificates, exams
@@ -23,11 +26,23 @@ def check_completion(enrollment_id: int) -> None:
         certificates.issue_if_complete(enrollment)
 
 
+# A certificate still not drawn this long after it was issued lost its render task (Redis
+# restarted without its data, a task dropped): the sweep sends it again.
+RENDER_OVERDUE = datetime.timedelta(minutes=10)
+
+
 @shared_task(acks_late=True)
 def sweep_completions() -> int:
-    """Catch any completion whose event was missed (Celery beat, every ten minutes). Safe to
-    repeat and to run beside the events: each issue locks its enrollment."""
-    return certificates.sweep_completions()
+    """Catch any completion whose event was missed, and any certificate whose drawing was lost
+    (Celery beat, every ten minutes). Safe to repeat and to run beside the events: each issue
+    locks its enrollment, and a certificate already drawn is left as it is."""
+    issued = certificates.sweep_completions()
+    overdue = Certificate.objects.filter(
+        rendered_at__isnull=True, issued_at__lt=timezone.now() - RENDER_OVERDUE
+    )
+    for certificate_id in overdue.values_list("pk", flat=True):
+        render_certificate.delay(certificate_id)
+    return issued
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -46,6 +46,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter, range_boundaries
 
 EXCERPT_LENGTH = 40
+# How far below the last row read a sheet may go on with blank rows (times that row).
+BLANK_ROWS_READ = 2
 EXCEL_MAX_CELL_CHARACTERS = 32_767
 _MB = 1024 * 1024
 
@@ -174,6 +176,10 @@ def sheet_rows(sheet: Any, limits: Limits) -> Iterator[tuple[int, tuple]]:
         if line > last_row:
             if any(value is not None for value in values):
                 raise _too_many_rows(limits)
+            if line > BLANK_ROWS_READ * last_row:
+                # Blank rows below the table are forgiven, but not a million of them: openpyxl
+                # makes one for every row number it skips, so a lone far cell costs seconds.
+                raise _too_far_down(last_row)
             continue
         values = values[: limits.max_columns]
         for index, value in enumerate(values):
@@ -269,6 +275,16 @@ def _too_many_rows(limits: Limits) -> SpreadsheetRefused:
     return SpreadsheetRefused(
         _("The file has more than %(limit)s rows below the header. Split it into several files.")
         % {"limit": limits.max_rows}
+    )
+
+
+def _too_far_down(last_row: int) -> SpreadsheetRefused:
+    return SpreadsheetRefused(
+        _(
+            "The sheet goes on below row %(row)s, blank rows included, but at most %(rows)s rows "
+            "are read. Delete the rows below the table, save and upload again."
+        )
+        % {"row": BLANK_ROWS_READ * last_row, "rows": last_row}
     )
 
 

@@ -11,6 +11,7 @@ from courses.models import (
     Certificate,
     CertificateEvent,
     CompletionPolicy,
+    Enrollment,
     LessonProgress,
     VerificationLog,
 )
@@ -258,3 +259,32 @@ def test_bulk_verification_lists_who_completed_and_exports_excel(client, graduat
 def test_learners_cannot_bulk_verify(client, learner):
     client.force_login(learner)
     assert client.get(reverse("certificates:bulk_verify")).status_code in (302, 403)
+
+
+def test_the_sweep_draws_a_certificate_whose_drawing_was_lost(graduate, site_pages, admin):
+    from unittest import mock
+
+    from courses import tasks
+
+    with mock.patch.object(tasks.render_certificate, "delay_on_commit"):  # the task is lost
+        lost = issue_certificate(graduate).certificate
+    other = UserFactory()
+    other_enrollment = Enrollment.objects.create(user=other, course=site_pages.course)
+    with mock.patch.object(tasks.render_certificate, "delay_on_commit"):  # still on its way
+        recent = issue_certificate(
+            other_enrollment, actor=admin, reason="线下培训已结业"
+        ).certificate
+    Certificate.objects.filter(pk=lost.pk).update(
+        issued_at=lost.issued_at - datetime.timedelta(minutes=11)
+    )
+
+    tasks.sweep_completions()
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.rendered_at and lost.png and lost.pdf
+    assert recent.rendered_at is None
+    drawn_at = lost.rendered_at
+    tasks.sweep_completions()  # drawn once: a second sweep leaves it as it is
+    lost.refresh_from_db()
+    assert lost.rendered_at == drawn_at
