@@ -64,6 +64,15 @@ def my_learning(request):
         c.enrollment_id: c
         for c in Certificate.objects.filter(user=request.user, status=Certificate.Status.VALID)
     }
+    # A revoked certificate with nothing in force after it is said, with its reason: it does not
+    # come back by itself, and the learner should know why it is gone.
+    revoked = {
+        c.enrollment_id: c
+        for c in Certificate.objects.filter(
+            user=request.user, status=Certificate.Status.REVOKED
+        ).order_by("revoked_at")
+        if c.enrollment_id not in certificates
+    }
 
     return render(
         request,
@@ -78,6 +87,7 @@ def my_learning(request):
                     if item.enrollment.pk not in certificates
                     else None,
                     policy_for(item.enrollment),
+                    revoked.get(item.enrollment.pk),
                 )
                 for item in enrollments_with_progress(request.user, include_withdrawn=True)
             ],

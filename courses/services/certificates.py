@@ -40,6 +40,14 @@ class NotComplete(DomainError):
     default_detail = _("The learner has not met every condition of the course's completion policy.")
 
 
+class RevocationHolds(NotComplete):
+    code = "certificate_revoked"
+    default_detail = _(
+        "The learner's certificate for this course was revoked; only an organizer issuing one "
+        "by hand, with a reason, gives a new one."
+    )
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     default_detail = _("Say why the certificate is issued by hand.")
@@ -81,7 +89,8 @@ def issue_certificate(
 ) -> Issued:
     """Issue the enrollment's certificate; safe to repeat: the live one is returned if it exists.
 
-    Automatic issue (no ``actor``) requires the completion policy to be met (``NotComplete``);
+    Automatic issue (no ``actor``) requires the completion policy to be met (``NotComplete``)
+    and no revoked certificate for the enrollment (``RevocationHolds``): a revocation holds;
     an organizer (``actor``) may issue by hand with a ``reason`` (``ReasonRequired``). Locks
     the enrollment row. Snapshots the holder and the course, signs them, records the event
     and the audit row, and queues the rendering of the PNG and PDF after commit.
@@ -100,6 +109,9 @@ def issue_certificate(
     if actor is None:
         if status is None or not status.complete:
             raise NotComplete()
+        # A revocation holds: only someone issuing by hand, with a reason, undoes it.
+        if enrollment.certificates.filter(status=Certificate.Status.REVOKED).exists():
+            raise RevocationHolds()
     elif not reason.strip():
         raise ReasonRequired()
 
@@ -191,10 +203,11 @@ def queue_completion_check_for(user: User, course_id: int) -> None:
 
 
 def sweep_completions() -> int:
-    """Issue every certificate whose conditions are met but that was not issued (a missed event).
-    Returns how many were issued. Safe to repeat and to run beside everything else."""
+    """Issue every certificate whose conditions are met but that was not issued (a missed event),
+    never over a revoked one. Returns how many were issued. Safe to repeat and to run beside everything else."""
+    # Neither a certificate in force nor one revoked (which only a person may issue again).
     pending = Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).exclude(
-        certificates__status=Certificate.Status.VALID
+        certificates__isnull=False
     )
     issued = 0
     for enrollment in pending.select_related("user", "course", "cohort").iterator():

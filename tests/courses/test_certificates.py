@@ -288,3 +288,48 @@ def test_the_sweep_draws_a_certificate_whose_drawing_was_lost(graduate, site_pag
     tasks.sweep_completions()  # drawn once: a second sweep leaves it as it is
     lost.refresh_from_db()
     assert lost.rendered_at == drawn_at
+
+
+def test_a_revoked_certificate_stays_revoked_until_someone_issues_one_by_hand(
+    graduate, candidate, final_exam, admin, django_capture_on_commit_callbacks
+):
+    from courses import tasks
+
+    revoked = issue_certificate(graduate).certificate
+    revoke_certificate(revoked, actor=admin, reason="考试作弊")
+    final_exam.max_attempts = 2  # the learner sits it again
+    final_exam.save()
+
+    # Every way a certificate is issued by itself: an exam passed again (its check on commit),
+    # the task, the sweep, the service.
+    with django_capture_on_commit_callbacks(execute=True):
+        pass_exam(candidate, final_exam)
+    tasks.check_completion(graduate.pk)
+    assert sweep_completions() == 0
+    tasks.sweep_completions()
+    with pytest.raises(NotComplete) as refused:
+        issue_certificate(graduate)
+    assert refused.value.code == "certificate_revoked"
+    assert list(Certificate.objects.filter(enrollment=graduate)) == [revoked]
+
+    # By hand, with a reason, it may be issued again.
+    again = issue_certificate(graduate, actor=admin, reason="复核后恢复结业资格").certificate
+    assert again.is_valid and again.issued_by == admin
+
+
+def test_my_learning_says_a_certificate_was_revoked_and_why(client, graduate, candidate, admin):
+    revoked = issue_certificate(graduate).certificate
+    client.force_login(candidate)
+    page = client.get(reverse("learning:mine")).content.decode()
+    assert revoked.serial in page and "certificate-card--revoked" not in page
+
+    revoke_certificate(revoked, actor=admin, reason="考试作弊")
+    page = client.get(reverse("learning:mine")).content.decode()
+    assert "certificate-card--revoked" in page
+    assert revoked.serial in page and "考试作弊" in page
+    assert reverse("learning:certificate-file", args=[revoked.serial, "pdf"]) not in page
+
+    # Issued again by hand: the new one is shown, the revocation no longer.
+    again = issue_certificate(graduate, actor=admin, reason="复核后恢复结业资格").certificate
+    page = client.get(reverse("learning:mine")).content.decode()
+    assert again.serial in page and "certificate-card--revoked" not in page

@@ -41,3 +41,28 @@ def test_my_learning_lists_the_activist_course(phone, live_server, demo_school):
     assert "入党积极分子培训" in phone.find_element(By.CSS_SELECTOR, ".enrollment").text
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
     assert Enrollment.objects.filter(user__username="activist").exists()
+
+
+def test_a_lesson_says_it_is_complete_only_once_it_is(phone, live_server, demo_school, settings):
+    """What the learner sees, not what the page holds: the badge is hidden until the study
+    time is reached, then shown without a reload."""
+    from courses.models import LessonPage
+
+    settings.STUDY_HEARTBEAT_SECONDS = 1
+    lesson = LessonPage.objects.get(slug="motivation")
+    user = Enrollment.objects.filter(user__username="activist").first().user
+    required = lesson.min_study_minutes * 60_000
+    LessonProgress.objects.update_or_create(
+        user=user, lesson=lesson, defaults={"studied_ms": required - 3_000, "completed_at": None}
+    )
+    log_in(phone, live_server, "activist")
+    phone.get(live_server.url + "/courses/activist-training/motivation/")
+    phone.execute_script("window.focus()")
+    badge = phone.find_element(By.CSS_SELECTOR, "[data-study-done]")
+    assert not badge.is_displayed()
+
+    deadline = time.monotonic() + 30
+    while not badge.is_displayed() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert badge.is_displayed()
+    assert LessonProgress.objects.get(user=user, lesson=lesson).completed_at is not None
