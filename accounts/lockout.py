@@ -92,15 +92,11 @@ def _clear_at(rows: list[tuple[datetime, int]], limit: int, window: timedelta) -
     return None  # pragma: no cover - the loop always ends below the limit
 
 
-def lockout_ends_at(username: str | None, ip_address: str | None, *, now=None) -> datetime | None:
-    """When ``username`` may log in again from ``ip_address``: None if not locked."""
-    now = now or timezone.now()
-    window = cool_off()
-    rows = list(
-        AccessAttempt.objects.filter(username=username, attempt_time__gte=now - window).values_list(
-            "ip_address", "attempt_time", "failures_since_start"
-        )
-    )
+def _ends_at(
+    rows: list[tuple[str | None, datetime, int]], ip_address: str | None, window: timedelta
+) -> datetime | None:
+    """When an account whose failures within the window are ``rows`` (each: address, latest
+    failure, how many) may log in again from ``ip_address``: None if it is not locked."""
     pair = _clear_at(
         [(at, n) for ip, at, n in rows if ip == ip_address], settings.LOGIN_FAILURE_LIMIT, window
     )
@@ -111,27 +107,43 @@ def lockout_ends_at(username: str | None, ip_address: str | None, *, now=None) -
     return max(ends) if ends else None
 
 
+def lockout_ends_at(username: str | None, ip_address: str | None, *, now=None) -> datetime | None:
+    """When ``username`` may log in again from ``ip_address``: None if not locked."""
+    now = now or timezone.now()
+    window = cool_off()
+    rows = list(
+        AccessAttempt.objects.filter(username=username, attempt_time__gte=now - window).values_list(
+            "ip_address", "attempt_time", "failures_since_start"
+        )
+    )
+    return _ends_at(rows, ip_address, window)
+
+
 def current_lockouts(*, queryset=None, now=None) -> list[Lockout]:
     """Every account and address with failures within the window (among ``queryset``, the
-    records the viewer reaches), locked ones first, newest first: what the unlock page lists."""
+    records the viewer reaches), locked ones first, newest first: what the unlock page lists.
+    One query, whatever the number of rows."""
     now = now or timezone.now()
     window = cool_off()
     queryset = AccessAttempt.objects.all() if queryset is None else queryset
-    grouped: dict[tuple[str, str | None], list[tuple[datetime, int]]] = {}
+    by_account: dict[str, list[tuple[str | None, datetime, int]]] = {}
     for username, ip, at, failures in queryset.filter(attempt_time__gte=now - window).values_list(
         "username", "ip_address", "attempt_time", "failures_since_start"
     ):
-        grouped.setdefault((username, ip), []).append((at, failures))
-    found = [
-        Lockout(
-            username=username,
-            ip_address=ip,
-            failures=sum(n for _at, n in rows),
-            last_failure=max(at for at, _n in rows),
-            ends_at=lockout_ends_at(username, ip, now=now),
-        )
-        for (username, ip), rows in grouped.items()
-    ]
+        by_account.setdefault(username, []).append((ip, at, failures))
+    found = []
+    for username, rows in by_account.items():
+        for ip in dict.fromkeys(ip for ip, _at, _n in rows):
+            mine = [(at, n) for row_ip, at, n in rows if row_ip == ip]
+            found.append(
+                Lockout(
+                    username=username,
+                    ip_address=ip,
+                    failures=sum(n for _at, n in mine),
+                    last_failure=max(at for at, _n in mine),
+                    ends_at=_ends_at(rows, ip, window),
+                )
+            )
     return sorted(found, key=lambda row: (row.ends_at is None, -row.last_failure.timestamp()))
 
 

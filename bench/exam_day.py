@@ -144,6 +144,12 @@ def learner(base: str, token: str, exam: int, delay: float, recorder: Recorder) 
     recorder.call("submit", session, "POST", f"{base}/api/v1/attempts/{attempt['id']}/submit/")
 
 
+def fresh_database(python: str, env: dict, database_url: str) -> None:
+    """An empty database at ``database_url``, migrated."""
+    reset_database(database_url)
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
 def prepare(python: str, env: dict, setup: str, learners: int) -> dict:
     """Run the ``setup`` script (Django set up, ``learners`` as its argument) and return the
     JSON its last line prints."""
@@ -213,11 +219,7 @@ def main() -> None:
     env = django_env(database_url)
     python = sys.executable
     print(f"Preparing {database_url} with {args.learners} learners…", flush=True)
-    reset_database(database_url)
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    fresh_database(python, env, database_url)
 
     subprocess.run(
         [python, "manage.py", "seed_demo", "--learners", str(args.learners), "-v0"],

@@ -21,7 +21,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 from bench.exam_day import (  # noqa: E402
     DEFAULT_DB,
     django_env,
+    fresh_database,
     percentile,
     prepare,
-    reset_database,
     start_server,
 )
 
@@ -133,8 +132,7 @@ def main() -> None:
     env = django_env(database_url)
     python = sys.executable
     print(f"Preparing {database_url} with {args.learners} learners…", flush=True)
-    reset_database(database_url)
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    fresh_database(python, env, database_url)
     hashing = prepare(python, env, SETUP, args.learners)
     server = start_server(python, env, port=args.port, workers=args.workers, threads=args.threads)
     base = f"http://127.0.0.1:{args.port}"

@@ -223,3 +223,24 @@ def test_a_deleted_account_leaves_nothing_to_unlock_by_its_number(client, admin,
     client.post("/admin/lockouts/", {"username": "gone"})
     assert not AccessAttempt.objects.exists()
     assert not User.objects.filter(username="gone").exists()
+
+
+def test_the_lockouts_page_reads_the_failures_once_however_many_there_are(client, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(accounts: int) -> int:
+        AccessAttempt.objects.all().delete()
+        for n in range(accounts):
+            for address in (CAMPUS, ELSEWHERE):
+                AccessAttempt.objects.create(
+                    username=f"T40{n:02d}", ip_address=address, failures_since_start=5
+                )
+        client.force_login(admin)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/admin/lockouts/")
+        assert page.content.decode().count("T40") >= 2 * accounts
+        return len(queries)
+
+    queries_for(1)  # the first page of a session reads its settings and menus once
+    assert queries_for(1) == queries_for(8)
