@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins bench-uploads clean
+.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins bench-uploads bench-search clean
 
 help:
 	@echo "make run     install, migrate, load the demo school and serve http://$(HOST):$(PORT)"
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+# npm packages (package-lock.json pins them): axe-core for the browser tests' accessibility check.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing (scripts/ensure-system-packages installs it): the accessibility checks are skipped"; fi
 
 install: $(VENV)/.installed
 
@@ -36,6 +41,7 @@ run: install
 
 test: install
 	@scripts/ensure-system-packages
+	$(MAKE) --no-print-directory node_modules/.installed
 	$(MAKE) --no-print-directory lint migrations-check
 	$(PY) -m pytest -n auto
 
@@ -55,8 +61,8 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'artifacts/*'
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'
 
 schema: install
 	$(PY) manage.py spectacular --lang en --file schema/openapi.yaml
@@ -65,7 +71,7 @@ worker: install
 	$(VENV)/bin/celery -A school worker --beat --loglevel INFO
 
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL.
-bench: bench-exam bench-certificates bench-eligibility bench-logins bench-uploads
+bench: bench-exam bench-certificates bench-eligibility bench-logins bench-uploads bench-search
 
 bench-exam: install
 	$(PY) bench/exam_day.py --learners $(or $(LEARNERS),200) --ramp $(or $(RAMP),30)
@@ -82,6 +88,9 @@ bench-logins: install
 bench-uploads: install
 	$(PY) bench/uploads.py
 
+bench-search: install
+	$(PY) bench/search.py --lessons $(or $(LESSONS),400)
+
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) node_modules var db.sqlite3 .pytest_cache .ruff_cache .mypy_cache

@@ -26,6 +26,26 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+# --- The site's log-in page -------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """The site's log-in. Where the person asked to go, if anywhere but the home page (which is
+    only where the 登录 link was pressed); else where their work is: the admin for staff, 我的学习
+    for a learner, who would otherwise land on the home page with no hint of what to do next."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        target = self.get_redirect_url()
+        if target and target != "/":
+            return target
+        if self.request.user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        return reverse("learning:mine")
+
+
 # --- The site's password page ----------------------------------------------------------------
 
 

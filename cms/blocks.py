@@ -38,14 +38,31 @@ class QuoteBlock(blocks.StructBlock):
         template = "cms/blocks/quote.html"
 
 
+# Titles an editor leaves as the product's own heading: shown in the reader's language.
+STANDARD_KEY_POINTS_TITLES = {"", "本课要点", "要点", "Key points", "Key points of this lesson"}
+
+
 class KeyPointsBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label=_("title"), default=_("Key points"), max_length=80)
+    title = blocks.CharBlock(
+        label=_("title"),
+        required=False,
+        max_length=80,
+        help_text=_("Leave empty for the standard heading (本课要点 / Key points of this lesson)."),
+    )
     points = blocks.ListBlock(blocks.CharBlock(label=_("point"), max_length=300), label=_("points"))
 
     class Meta:
         icon = "list-ul"
         label = _("Key points")
         template = "cms/blocks/key_points.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        title = (value.get("title") or "").strip()
+        context["title"] = (
+            _("Key points of this lesson") if title in STANDARD_KEY_POINTS_TITLES else title
+        )
+        return context
 
 
 class ImageWithCaptionBlock(blocks.StructBlock):

@@ -1,7 +1,9 @@
 """The demo school's home page and site settings, for `manage.py seed_demo`."""
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings as django_settings
 from wagtail.models import Page, Site
 
 from cms.models import (
@@ -80,6 +82,13 @@ def demo_home() -> HomePage | None:
     return HomePage.objects.filter(depth=2, slug=HOME_SLUG, title=HOME_TITLE).first()
 
 
+def site_address(url: str) -> tuple[str, int]:
+    """The hostname and port of Wagtail's site at ``url`` (SITE_URL): without a port in the
+    URL, 443 for https and 80 for http."""
+    parts = urlsplit(url)
+    return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def seed_home() -> HomePage:
     """The demo's home page as the default site's root, and the school's names in the site
     settings, on a database that has no site of its own yet.
@@ -107,9 +116,12 @@ def seed_home() -> HomePage:
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        # The address certificates' QR codes point to, so that the links Wagtail makes agree
+        # with them (the deploy check school.W005 compares the two).
+        hostname, port = site_address(django_settings.SITE_URL)
         site = Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name=home.title,
@@ -120,6 +132,8 @@ def seed_home() -> HomePage:
     if not settings.committee_name:
         settings.school_name = HOME_TITLE
         settings.committee_name = "中共江城大学委员会党校"
+        settings.school_name_en = "Jiangcheng University Online Party School"
+        settings.committee_name_en = "Party School of the CPC Jiangcheng University Committee"
         settings.address = "江城市学府路 1 号行政楼三楼 党委组织部"
         settings.phone = "027-8765 4321"
         settings.email = "dangxiao@jcu.example"
@@ -174,12 +188,17 @@ def seed_sections(home: HomePage, *, today: datetime.date) -> None:
         publish_child(
             home,
             StandardPage(
-                title="党校简介", slug="about", show_in_menus=True, body=[("text", ABOUT)]
+                title="党校简介",
+                slug="about",
+                show_in_menus=True,
+                menu_title_en="About",
+                body=[("text", ABOUT)],
             ),
         )
     if not sections.filter(slug="news").exists():
         news_index = publish_child(
-            home, NewsIndexPage(title="党建动态", slug="news", show_in_menus=True)
+            home,
+            NewsIndexPage(title="党建动态", slug="news", show_in_menus=True, menu_title_en="News"),
         )
         for title, slug, days_ago, summary, html in NEWS:
             publish_child(
@@ -199,6 +218,7 @@ def seed_sections(home: HomePage, *, today: datetime.date) -> None:
                 title="公示公告",
                 slug="notices",
                 show_in_menus=True,
+                menu_title_en="Public notices",
                 intro="<p>发展党员各环节的公示。公示期内，任何人均可向党组织反映公示对象的情况。</p>",
             ),
         )

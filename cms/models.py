@@ -23,6 +23,11 @@ class SchoolSettings(BaseSiteSetting):
 
     school_name = models.CharField(_("school name"), max_length=100, default="网上党校")
     committee_name = models.CharField(_("party committee"), max_length=100, blank=True)
+    # The English interface shows these where they are filled in; Chinese is the default.
+    school_name_en = models.CharField(_("school name in English"), max_length=100, blank=True)
+    committee_name_en = models.CharField(
+        _("party committee in English"), max_length=100, blank=True
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
@@ -32,7 +37,13 @@ class SchoolSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("school_name"), FieldPanel("committee_name")], heading=_("Names")
+            [
+                FieldPanel("school_name"),
+                FieldPanel("committee_name"),
+                FieldPanel("school_name_en"),
+                FieldPanel("committee_name_en"),
+            ],
+            heading=_("Names"),
         ),
         MultiFieldPanel(
             [
@@ -47,6 +58,38 @@ class SchoolSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("school settings")
+
+    def names(self, language: str) -> tuple[str, str]:
+        """The school's and the committee's names for a page in ``language``."""
+        if language.startswith("en"):
+            return (
+                self.school_name_en or self.school_name,
+                self.committee_name_en or self.committee_name,
+            )
+        return self.school_name, self.committee_name
+
+
+class MenuTitle(models.Model):
+    """A page that may sit in the main menu, with the label the English interface shows there
+    (the page's own title, written in Chinese, stays what it is everywhere else)."""
+
+    menu_title_en = models.CharField(
+        _("menu label in English"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown in the main menu of the English interface; the title if empty."),
+    )
+
+    promote_panels = [*Page.promote_panels, FieldPanel("menu_title_en")]
+    title: str  # the page's own (the class is mixed into Page subclasses only)
+
+    class Meta:
+        abstract = True
+
+    def menu_title(self, language: str) -> str:
+        if language.startswith("en") and self.menu_title_en:
+            return self.menu_title_en
+        return self.title
 
 
 class ChineseSearchable(index.Indexed):
@@ -112,7 +155,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(ChineseSearchable, Page):
+class StandardPage(MenuTitle, ChineseSearchable, Page):  # noqa: DJ008 (Page has __str__)
     """An ordinary article: about the school, contact, rules of the training."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -129,7 +172,7 @@ class StandardPage(ChineseSearchable, Page):
         verbose_name = _("standard page")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(MenuTitle, Page):  # noqa: DJ008 (Page has __str__)
     """党建动态: the list of news, newest first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
@@ -184,7 +227,7 @@ class NewsPage(ChineseSearchable, Page):
         verbose_name_plural = _("news")
 
 
-class NoticeIndexPage(Page):
+class NoticeIndexPage(MenuTitle, Page):  # noqa: DJ008 (Page has __str__)
     """公示: public notices, the open ones first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)

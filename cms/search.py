@@ -11,6 +11,11 @@ the database finds text however jieba happened to cut it in context. The databas
 is then checked against the words of the query as written (``query_words``), so a lesson
 that speaks of 发展对象 and of 党员, but never of 发展党员, is not found by a search for
 发展党员.
+
+The index cannot find what jieba does not emit as a term: a single character (党 in 端正入党动机
+is inside the word 入党) or a string it does not know (正入, 2026, wagtail), which a text may
+cut apart or hold inside a longer token. For such a query (``is_indexed`` says which) the
+search matches substrings of the indexed text instead (``substring_patterns``).
 """
 
 import logging
@@ -19,6 +24,12 @@ import re
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
+# Loading the dictionary (350,000 words) takes about a second and 60 MB. Left to jieba it
+# happens in the first request that cuts any text, so the first search after a start-up took
+# over a second. Django imports this module while it loads the apps (cms.models indexes pages
+# with it), so loading the dictionary here moves that second to start-up, before the process
+# serves anything.
+jieba.initialize()
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
 
@@ -46,6 +57,27 @@ def query_terms(query: str) -> list[str]:
     """The index terms a search for ``query`` must all find, in order, without repeats."""
     terms = [term for word in query_words(query) for term in _smallest_cover(word)]
     return list(dict.fromkeys(terms))
+
+
+def is_indexed(word: str) -> bool:
+    """Whether the full-text index finds ``word`` (one of ``query_words``): only if each of its
+    terms is a dictionary word of two characters or more, which search-mode indexing emits
+    inside whatever longer word jieba cut around it. Not a single character, nor a string jieba
+    does not know: in a text those may sit inside a longer token, or be cut apart."""
+    return all(len(term) > 1 and jieba.get_FREQ(term) for term in _smallest_cover(word))
+
+
+def substring_patterns(word: str) -> list[tuple[str, ...]]:
+    """What the indexed text (``index_text``) of any text containing ``word`` as written has in
+    it: one of these alternatives, with every fragment of that alternative.
+
+    In such a text ``word`` lies inside one token, or is cut by token boundaries. At the first
+    of them a token ends with the part before it and the next starts with the character after
+    it: 正入 in 真正入党 is indexed as "真正 入党", which has "正 " and " 入". So no such text
+    is missed; what else is found, the caller checks against the text as written.
+    """
+    cuts = [(f"{word[:cut]} ", f" {word[cut]}") for cut in range(1, len(word))]
+    return [(word,), *cuts]
 
 
 def _smallest_cover(word: str) -> list[str]:

@@ -5,7 +5,7 @@ comes back with a code, whether it is met and what was found, so a learner and a
 see exactly what is missing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -40,6 +40,13 @@ class Facts:
     essay_submitted: bool = False
     essay_score: Decimal | None = None  # out of 100, once graded
     signed_off: bool = False
+    exam_awaiting_grading: bool = False  # an attempt is handed in, its short answers not graded
+
+
+# Who has to act for an unmet condition, so the learner knows whether to study, wait or ask.
+LEARNER = "learner"
+INSTRUCTOR = "instructor"  # grades short answers and essays
+ORGANIZER = "organizer"  # marks attendance, signs off
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Condition:
     label: str
     met: bool
     detail: str
+    waiting_on: str = ""  # LEARNER, INSTRUCTOR or ORGANIZER while unmet; "" once met
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
                 facts.lessons_total > 0 and facts.lessons_done >= facts.lessons_total,
                 _("%(done)d of %(total)d lessons")
                 % {"done": facts.lessons_done, "total": facts.lessons_total},
+                LEARNER,
             )
         )
     if rules.min_hours:
@@ -99,29 +108,30 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
                 facts.hours_earned >= rules.min_hours,
                 _("%(earned)s of %(required)s hours")
                 % {"earned": facts.hours_earned, "required": rules.min_hours},
+                LEARNER,
             )
         )
     if rules.has_exam and rules.require_exam_pass:
-        score = "-" if facts.exam_percent is None else f"{facts.exam_percent:.1f}"
+        if facts.exam_percent is not None:
+            detail = _("best score %(score)s") % {"score": f"{facts.exam_percent:.1f}"}
+        elif facts.exam_awaiting_grading:
+            detail = _("handed in, the short answers are being graded")
+        else:
+            detail = _("not sat yet")
         conditions.append(
             Condition(
                 "exam",
                 _("Final exam passed"),
                 facts.exam_passed,
-                _("best score %(score)s") % {"score": score},
+                detail,
+                INSTRUCTOR
+                if facts.exam_awaiting_grading and facts.exam_percent is None
+                else LEARNER,
             )
         )
     grade = final_grade(rules, facts)
     if rules.weighted_grade:
-        conditions.append(
-            Condition(
-                "grade",
-                _("Final grade reaches the pass mark"),
-                grade is not None and grade >= rules.pass_mark,
-                _("grade %(grade)s, pass mark %(mark)s")
-                % {"grade": "-" if grade is None else grade, "mark": rules.pass_mark},
-            )
-        )
+        conditions.append(_grade_condition(rules, facts, grade))
     if rules.require_essay:
         graded = facts.essay_score is not None
         if rules.weighted_grade:
@@ -136,7 +146,15 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
             if facts.essay_submitted
             else _("not submitted")
         )
-        conditions.append(Condition("essay", _("Reflection essay graded"), met, detail))
+        conditions.append(
+            Condition(
+                "essay",
+                _("Reflection essay graded"),
+                met,
+                detail,
+                INSTRUCTOR if facts.essay_submitted and not graded else LEARNER,
+            )
+        )
     if rules.require_signoff:
         conditions.append(
             Condition(
@@ -144,6 +162,46 @@ def evaluate(rules: Rules, facts: Facts) -> Evaluation:
                 _("Signed off by an organizer"),
                 facts.signed_off,
                 _("signed off") if facts.signed_off else _("not yet"),
+                ORGANIZER,
             )
         )
-    return Evaluation(conditions=conditions, final_grade=grade)
+    return Evaluation(
+        conditions=[
+            condition if not condition.met else replace(condition, waiting_on="")
+            for condition in conditions
+        ],
+        final_grade=grade,
+    )
+
+
+def _grade_condition(rules: Rules, facts: Facts, grade: Decimal | None) -> Condition:
+    """The weighted grade; while a mark is missing, which one and who gives it."""
+    met = grade is not None and grade >= rules.pass_mark
+    if grade is not None:
+        detail = _("grade %(grade)s, pass mark %(mark)s") % {
+            "grade": grade,
+            "mark": rules.pass_mark,
+        }
+        return Condition("grade", _("Final grade reaches the pass mark"), met, detail, LEARNER)
+    missing: list[tuple[str, str]] = []
+    if rules.exam_weight and facts.exam_percent is None:
+        missing.append(
+            (
+                _("exam score, being graded") if facts.exam_awaiting_grading else _("exam score"),
+                INSTRUCTOR if facts.exam_awaiting_grading else LEARNER,
+            )
+        )
+    if rules.attendance_weight and facts.attendance is None:
+        missing.append((_("attendance mark, recorded by the organizer"), ORGANIZER))
+    if rules.essay_weight and facts.essay_score is None:
+        missing.append(
+            (
+                _("essay grade, given by the instructor")
+                if facts.essay_submitted
+                else _("essay, to be handed in"),
+                INSTRUCTOR if facts.essay_submitted else LEARNER,
+            )
+        )
+    detail = _("waiting for: %(marks)s") % {"marks": _("; ").join(str(m) for m, _a in missing)}
+    # The detail names every missing mark and its giver; the first one's giver is waited on.
+    return Condition("grade", _("Final grade reaches the pass mark"), met, detail, missing[0][1])

@@ -213,7 +213,7 @@ ACTIVIST_LESSONS = [
             (
                 "key_points",
                 {
-                    "title": "本课要点",
+                    "title": "",
                     "points": [
                         "党的性质：“两个先锋队”。",
                         "党的根本宗旨：全心全意为人民服务。",
@@ -441,6 +441,7 @@ def seed_catalogue(home: HomePage) -> CourseIndexPage:
                 title="课程中心",
                 slug=CATALOGUE_SLUG,
                 show_in_menus=True,
+                menu_title_en="Courses",
                 intro="<p>网上党校开设入党积极分子、发展对象等培训课程。请登录后学习，系统按实际学习时长记录学时。</p>",
             ),
         )
@@ -628,6 +629,7 @@ def seed_completion(home: HomePage, *, organizer, learners: list) -> None:
             pass_mark=Decimal(60),
             require_essay=True,
             essay_prompt="结合本期培训的学习，谈谈你对党的性质和宗旨的认识（不少于800字）。",
+            essay_min_characters=800,
         )
     cohort = Cohort.objects.filter(
         course=demo_course(home, CANDIDATE_COURSE), name=CANDIDATE_CLASS

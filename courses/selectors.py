@@ -1,13 +1,17 @@
 """Reads of the curriculum that are more than a one-line query."""
 
 import datetime
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
+from wagtail.search.models import IndexEntry
 
-from cms.search import query_terms, query_words
+from cms.search import is_indexed, query_terms, query_words, substring_patterns
 from courses import completion
 from courses.models import (
     Attempt,
@@ -31,30 +35,20 @@ class SearchHit:
 
 
 def search_curriculum(query: str) -> list[SearchHit]:
-    """Published, public courses and lessons matching every word of ``query``, courses first.
+    """Published, public courses and lessons containing every word of ``query`` as written,
+    courses first, at most MAX_SEARCH_RESULTS of them.
 
-    The query is segmented like the index (cms/search.py): the database finds the pages
-    with all of its terms, and of those the pages that contain every word of the query as
-    written are kept. Drafts are never searched: only the live pages are.
+    The query is segmented like the index (cms/search.py). If the index has terms for all of
+    its words, the database's full-text search finds the pages, best first; if not (a single
+    character, a string jieba does not know), a substring match over the indexed text does,
+    pages with the words in their title first. Drafts are never searched: only the live pages
+    are, and only their text as published is checked.
     """
-    terms, words = query_terms(query), query_words(query)
-    if not terms:
+    words = query_words(query)
+    if not words:
         return []
-    text = " ".join(terms)
-    courses = [
-        course
-        for course in CoursePage.objects.live()
-        .public()
-        .search(text, operator="and")[:MAX_SEARCH_RESULTS]
-        if course.contains_words(words)
-    ]
-    lessons = [
-        lesson
-        for lesson in LessonPage.objects.live()
-        .public()
-        .search(text, operator="and")[:MAX_SEARCH_RESULTS]
-        if lesson.contains_words(words)
-    ]
+    courses = _pages_containing(CoursePage, query, words)
+    lessons = _pages_containing(LessonPage, query, words)
     # One query for the courses of all the lessons found, rather than one per lesson.
     parents = {
         course.path: course
@@ -67,6 +61,64 @@ def search_curriculum(query: str) -> list[SearchHit]:
         SearchHit(lesson, parents.get(lesson.path[: -LessonPage.steplen])) for lesson in lessons
     ]
     return hits[:MAX_SEARCH_RESULTS]
+
+
+_Curriculum = TypeVar("_Curriculum", CoursePage, LessonPage)
+
+# The pages' text as the search backend indexed it: the words of cms/search.py's index_text,
+# separated by spaces. PostgreSQL keeps it in body_text beside the tsvector in body; SQLite and
+# MySQL keep it in body.
+_INDEXED_TEXT = (
+    "body_text" if any(f.name == "body_text" for f in IndexEntry._meta.fields) else "body"
+)
+
+
+def _pages_containing(model: type[_Curriculum], query: str, words: list[str]) -> list[_Curriculum]:
+    """Live, public pages of ``model`` containing every one of ``words`` as written, at most
+    MAX_SEARCH_RESULTS of them. Three queries, and one for each page that must be read and has
+    images or documents in its body (below)."""
+    pages = model.objects.live().public()
+    lookup = f"index_entries__{_INDEXED_TEXT}__contains"
+    if all(is_indexed(word) for word in words):
+        matches = pages.search(" ".join(query_terms(query)), operator="and")
+    else:
+        matches = _substring_matches(pages, lookup, words)
+    found = list(matches[:MAX_SEARCH_RESULTS])
+    # A word in the indexed text as it is lies inside one token, a piece of the page's text: the
+    # page has it as written. Only the other pages are read to tell, and reading one costs a
+    # query when its body has images or documents.
+    written = set(
+        model.objects.filter(
+            *(Q(**{lookup: word}) for word in words), pk__in=[page.pk for page in found]
+        ).values_list("pk", flat=True)
+    )
+    return [page for page in found if page.pk in written or page.contains_words(words)]
+
+
+def _substring_matches(pages: QuerySet, lookup: str, words: list[str]) -> QuerySet:
+    """The ``pages`` whose indexed text may contain every one of ``words``, those with all of them
+    in their title first.
+
+    The full-text index holds only the words jieba cut, so it cannot find one character inside
+    a word (党 in 入党) or a string that a text may cut apart. The indexed text holds every
+    character of the page's text, so its substrings are matched instead: a scan of the index
+    table (one row per page; no index serves LIKE '%党%'), bounded like the search.
+    """
+    condition = Q()
+    for word in words:
+        condition &= reduce(
+            operator.or_,
+            (
+                Q(*(Q(**{lookup: fragment}) for fragment in fragments))
+                for fragments in substring_patterns(word)
+            ),
+        )
+    in_title = Q(*(Q(title__icontains=word) for word in words))
+    return (
+        pages.filter(condition)
+        .annotate(title_first=Case(When(in_title, then=0), default=1))
+        .order_by("title_first", "path")
+    )
 
 
 def lesson_facts(lesson: LessonPage) -> LessonFacts:
@@ -337,10 +389,17 @@ def policy_for(enrollment: Enrollment) -> CompletionPolicy | None:
 def completion_facts(enrollment: Enrollment, policy: CompletionPolicy) -> completion.Facts:
     progress = enrollment_progress(enrollment.user, enrollment.course)
     best: Attempt | None = None
+    awaiting = False
     if policy.exam_id:
-        graded = Attempt.objects.filter(
-            exam_id=policy.exam_id, user_id=enrollment.user_id, status=Attempt.Status.GRADED
+        attempts = list(
+            Attempt.objects.filter(
+                exam_id=policy.exam_id,
+                user_id=enrollment.user_id,
+                status__in=(Attempt.Status.GRADED, Attempt.Status.PENDING_REVIEW),
+            )
         )
+        graded = [a for a in attempts if a.status == Attempt.Status.GRADED]
+        awaiting = any(a.status == Attempt.Status.PENDING_REVIEW for a in attempts)
         best = max(
             graded, key=lambda a: (a.score or 0) / a.max_score if a.max_score else 0, default=None
         )
@@ -359,6 +418,7 @@ def completion_facts(enrollment: Enrollment, policy: CompletionPolicy) -> comple
         essay_submitted=essay is not None,
         essay_score=essay.score if essay else None,
         signed_off=enrollment.signed_off_at is not None,
+        exam_awaiting_grading=awaiting,
     )
 
 

@@ -28,6 +28,7 @@ from membership.models import (
     Organization,
     Person,
     PublicNotice,
+    Stage,
     StageChange,
 )
 from school import scoping
@@ -470,3 +471,131 @@ def register_reach() -> None:
     scoping.register(PublicNotice, notices_visible_to)
     scoping.register(NoticeEntry, notice_entries_visible_to)
     scoping.register(User, accounts_visible_to)
+
+
+# --- The learner's own file (我的发展) -------------------------------------------------------------
+
+# Who acts on an unmet check, by its type: time alone, the learner, or the branch that records it.
+TIME = "time"
+LEARNER = "learner"
+BRANCH = "branch"
+_ACTOR_BY_TYPE = {
+    "min_age": TIME,
+    "waiting_period": TIME,
+    "probation": TIME,
+    "training": LEARNER,
+}
+
+
+class OwnCheck(NamedTuple):
+    code: str
+    type: str  # the pack's check type ("training", "waiting_period", ...)
+    label: str
+    met: bool
+    warning: bool
+    certain: bool
+    evidence: str
+    article: str
+    due_on: datetime.date | None
+    waiting_on: str  # TIME, LEARNER or BRANCH while unmet; "" once met
+    certificate: Certificate | None  # the certificate that met a training check
+
+
+class OwnRecord(NamedTuple):
+    record: DevelopmentRecord
+    summary: str
+    corrected: bool  # superseded by a later record
+
+
+class OwnStage(NamedTuple):
+    stage: str
+    label: str
+    entered_on: datetime.date | None
+    current: bool
+    done: bool
+
+
+class OwnFile(NamedTuple):
+    person: Person
+    on: datetime.date
+    rules_title: str
+    result: Eligibility
+    next_stage_label: str
+    unmet: int  # blocking checks not met
+    stages: list[OwnStage]
+    checks: list[OwnCheck]
+    records: list[OwnRecord]
+
+
+def own_file(person: Person, *, on: datetime.date) -> OwnFile:
+    """What the person themself sees of their file: the stages with the day each began, the
+    next stage's checks (who has to act on each, and the certificate behind a training check),
+    and the timeline of records, corrections shown as corrections.
+
+    Notes are left out of the timeline: they are the branch's working notes (a political
+    review's findings, what an objection to a notice said and so who may have made it).
+    """
+    pack = load_pack(default_pack_id())
+    result = eligibility(person_facts(person), on=on, pack=pack)
+    certificates = list(
+        Certificate.objects.filter(user_id=person.user_id, status=Certificate.Status.VALID)
+    )
+    specs = {spec.code: spec for spec in pack.checks}
+    checks = []
+    for check in result.checks:
+        spec = specs.get(check.code)
+        actor = _ACTOR_BY_TYPE.get(spec.type, BRANCH) if spec else BRANCH
+        if spec and spec.params.get("record") == records.THOUGHT_REPORT:
+            actor = LEARNER  # the learner writes the reports; the branch only files them
+        checks.append(
+            OwnCheck(
+                code=check.code,
+                type=spec.type if spec else "",
+                label=check.label,
+                met=check.met,
+                warning=check.severity == "warning",
+                certain=check.certain,
+                evidence=check.evidence,
+                article=check.article,
+                due_on=check.due_on,
+                waiting_on="" if check.met else actor,
+                certificate=next((c for c in certificates if c.serial in check.evidence), None),
+            )
+        )
+    entered: dict[str, datetime.date] = {}
+    for change in person.stage_changes.order_by("effective_on", "pk"):
+        entered[change.to_stage] = change.effective_on
+    current = STAGES.index(person.stage) if person.stage in STAGES else -1
+    labels = dict(Stage.choices)
+    stages = [
+        OwnStage(
+            stage=stage,
+            label=str(labels[stage]),
+            entered_on=entered.get(stage),
+            current=index == current,
+            done=index < current,
+        )
+        for index, stage in enumerate(STAGES)
+    ]
+    file_records = person.records.select_related("recorded_by", "superseded_by").order_by(
+        "-occurred_on", "-recorded_at"
+    )
+    timeline = [
+        OwnRecord(
+            record=record,
+            summary=records.summary({k: v for k, v in record.details.items() if k != "note"}),
+            corrected=hasattr(record, "superseded_by"),
+        )
+        for record in file_records
+    ]
+    return OwnFile(
+        person=person,
+        on=on,
+        rules_title=pack.title,
+        result=result,
+        next_stage_label=str(labels[result.next_stage]) if result.next_stage else "",
+        unmet=sum(1 for check in checks if not check.met and not check.warning),
+        stages=stages,
+        checks=checks,
+        records=timeline,
+    )

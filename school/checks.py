@@ -1,12 +1,17 @@
 """Deployment checks (`manage.py check --deploy`) for how the school runs in production: the
 background work and the address printed on certificates. The security of log-in, sessions and
-cookies is checked by Django's own deploy checks."""
+cookies is checked by Django's own deploy checks.
+
+One check reads the database (Wagtail's default site): it runs only when asked for with
+`manage.py check --deploy --database default`."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
+from django.db import connections, router
 from django.http.request import validate_host
+from wagtail.models import Site
 
 # Retries back off up to ten minutes (Celery's retry_backoff_max): a visibility timeout under
 # that hands a task that is waiting to be retried to a second worker.
@@ -62,3 +67,38 @@ def site_url(app_configs, **kwargs):
             )
         )
     return problems
+
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def wagtail_site(app_configs, databases=None, **kwargs):
+    """Wagtail's default site must have SITE_URL's host and port: Wagtail builds the page links
+    in the admin, e-mails and feeds from it, and certificates' QR codes from SITE_URL."""
+    alias = router.db_for_read(Site)
+    if alias not in (databases or ()):
+        return []
+    # Before `migrate` there is no table to read (and a failed query would spoil a transaction
+    # the caller may have open): nothing to compare yet.
+    if Site._meta.db_table not in connections[alias].introspection.table_names():
+        return []
+    site = Site.objects.using(alias).filter(is_default_site=True).first()
+    parts = urlsplit(settings.SITE_URL)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port that is not a number: SITE_URL itself is wrong, not the site
+        return []
+    host = parts.hostname or ""
+    if site is None or (site.hostname.lower(), site.port) == (host, port):
+        return []
+    return [
+        checks.Warning(
+            f"Wagtail's default site is {site.hostname}:{site.port} but SITE_URL is "
+            f"{settings.SITE_URL}: the page links Wagtail makes (the admin, e-mails) and the "
+            "certificates' QR codes point to different addresses.",
+            hint=f"In the admin, 设置 › 站点 (Settings › Sites), give the default site the "
+            f"hostname {host} and port {port}; or set SITE_URL to the site's own address.",
+            id="school.W005",
+        )
+    ]

@@ -191,7 +191,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "learning:mine"
 LOGOUT_REDIRECT_URL = "/"
 
 # Lockout (django-axes, accounts/lockout.py): this many failures for one account from one

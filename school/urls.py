@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.admin_views import AccountView
 from courses import views as course_views
+from membership import views as membership_views
 from school import views
 from school.scoping import ScopedSiteHistoryView
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/", include("accounts.urls")),
     path("search/", course_views.search, name="search"),
+    path("learning/development/", membership_views.my_development, name="my-development"),
     path("learning/", include("courses.urls")),
     path("verify/", course_views.verify, name="verify"),
     path("verify/public-key.pem", course_views.public_key, name="verify-public-key"),

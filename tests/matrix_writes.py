@@ -108,6 +108,7 @@ def _policy_form(world, **extra):
         "essay_weight": "20",
         "pass_mark": "60",
         "essay_pass_mark": "60",
+        "essay_min_characters": "0",
         **extra,
     }
 

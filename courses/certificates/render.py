@@ -1,8 +1,10 @@
 """Drawing completion certificates (结业证书) with Pillow: a PNG and a one-page A4-landscape PDF.
 
 A pure module: a ``CertificateContent`` and the path of a font with Chinese glyphs in, bytes out.
-The drawing is deterministic (same content and font file, same bytes), so a stored file can be
-drawn again and compared, and the PDF carries no time stamp of its own.
+The drawing is deterministic (same content and font files, same bytes), so a stored file can be
+drawn again and compared, and the PDF carries no time stamp of its own. "Font files": besides the
+given file, a bold sibling and a monospaced face for the signature are used when found beside it
+(see ``_Fonts``).
 
 ``layout_certificate`` decides where everything goes and returns the boxes it used, so tests can
 check that nothing overflows the frame and know where the holder's name is drawn. The PNG is
@@ -197,11 +199,10 @@ def _glyph_pixels(font: ImageFont.FreeTypeFont, char: str) -> bytes | None:
 
 
 @lru_cache(maxsize=32)
-def _face_index(font_path: str) -> int:
-    """In a font collection, the Simplified Chinese face (Noto's 'Noto Serif CJK SC' is the
-    third face, after JP and KR, whose glyph shapes differ); else the first face."""
+def _family_names(font_path: str) -> tuple[str, ...]:
+    """The family name of each face in the file (one for a plain .ttf or .otf)."""
     if not font_path.lower().endswith((".ttc", ".otc")):
-        return 0
+        return (ImageFont.truetype(font_path, 12).getname()[0] or "",)
     names = []
     for index in range(64):
         try:
@@ -209,23 +210,82 @@ def _face_index(font_path: str) -> int:
         except OSError:
             break
         names.append(family or "")
+    return tuple(names)
+
+
+def _simplified_chinese(names: list[tuple[int, str]]) -> int | None:
+    """Of (face index, family) pairs, the index of the Simplified Chinese face, if any."""
     for wanted in (" SC", " CN", "GB", "SC"):
-        for index, family in enumerate(names):
-            if wanted in family and "Mono" not in family:
+        for index, family in names:
+            if wanted in family:
                 return index
-    return 0
+    return None
+
+
+@lru_cache(maxsize=32)
+def _face_index(font_path: str) -> int:
+    """In a font collection, the Simplified Chinese face (Noto's 'Noto Serif CJK SC' is the
+    third face, after JP and KR, whose glyph shapes differ); else the first face."""
+    if not font_path.lower().endswith((".ttc", ".otc")):
+        return 0
+    names = list(enumerate(_family_names(font_path)))
+    proportional = [(index, family) for index, family in names if "Mono" not in family]
+    return _simplified_chinese(proportional) or 0
+
+
+# Every character a signature (base64) or serial uses, plus one wide letter: a face that gives
+# them all the same advance is monospaced for our purposes.
+_MONO_PROBE = "0Oo1lIiWwMm+/="
+
+
+@lru_cache(maxsize=8)
+def _monospaced_face(font_path: str) -> tuple[str, int] | None:
+    """A monospaced face to draw the signature in: one in the font file itself, else in its
+    Sans sibling (fonts-noto-cjk puts 'Noto Sans Mono CJK SC' in NotoSansCJK-Regular.ttc
+    beside NotoSerifCJK-Regular.ttc; wqy-zenhei.ttc has 'WenQuanYi Zen Hei Mono'). None when
+    there is none: the signature is then spaced by its glyphs' ink."""
+    path = Path(font_path)
+    candidates = [path]
+    if "Serif" in path.name:
+        candidates.append(path.with_name(path.name.replace("Serif", "Sans")))
+    for candidate in candidates:
+        if not candidate.is_file():
+            continue
+        monospaced = []
+        try:
+            for index, family in enumerate(_family_names(str(candidate))):
+                font = ImageFont.truetype(
+                    str(candidate), 24, index=index, layout_engine=ImageFont.Layout.BASIC
+                )
+                advances = {font.getlength(ch) for ch in _MONO_PROBE}
+                # Tofu has one width too: W and i must be real, different glyphs.
+                if len(advances) == 1 and _glyph_pixels(font, "W") != _glyph_pixels(font, "i"):
+                    monospaced.append((index, family))
+        except OSError:  # not a font file FreeType can read
+            continue
+        if monospaced:
+            chinese = _simplified_chinese(monospaced)
+            return str(candidate), monospaced[0][0] if chinese is None else chinese
+    return None
 
 
 class _Fonts:
     """The faces of one font file at the sizes the layout asks for. A bold face is taken from
     a sibling file (NotoSerifCJK-Bold.ttc beside NotoSerifCJK-Regular.ttc) when there is one;
-    otherwise bold text is drawn with a thin stroke."""
+    otherwise bold text is drawn with a thin stroke. A monospaced face for the signature is
+    looked for in the file and its Sans sibling (``_monospaced_face``)."""
 
     def __init__(self, font_path: str) -> None:
         self.path = font_path
         self.bold_path = _bold_sibling(font_path)
+        self.monospaced = _monospaced_face(font_path)
 
-    def get(self, size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    def get(
+        self, size: int, *, bold: bool = False, monospaced: bool = False
+    ) -> ImageFont.FreeTypeFont:
+        if monospaced and self.monospaced:
+            path, index = self.monospaced
+            return _load_font(path, size, index)
         path = self.bold_path if bold and self.bold_path else self.path
         return _load_font(path, size)
 
@@ -242,11 +302,15 @@ def _bold_sibling(font_path: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+def _load_font(path: str, size: int, index: int | None = None) -> ImageFont.FreeTypeFont:
+    """The face ``index`` of the file (default: ``_face_index``) at ``size`` pixels."""
     # The basic layout engine: no dependence on whether libraqm is installed, so the same font
     # file gives the same pixels everywhere. Chinese needs no shaping.
     return ImageFont.truetype(
-        path, size, index=_face_index(path), layout_engine=ImageFont.Layout.BASIC
+        path,
+        size,
+        index=_face_index(path) if index is None else index,
+        layout_engine=ImageFont.Layout.BASIC,
     )
 
 
@@ -291,6 +355,7 @@ class TextItem:
     fill: RGB
     pieces: tuple[tuple[int, int, str], ...]
     box: Box  # the ink's bounding box
+    monospaced: bool = False  # drawn in the monospaced face (the signature), when there is one
 
 
 @dataclass(frozen=True)
@@ -411,11 +476,12 @@ def _item(
     size: int,
     fill: RGB,
     bold: bool = False,
+    monospaced: bool = False,
 ) -> TextItem:
-    font = fonts.get(size, bold=bold)
+    font = fonts.get(size, bold=bold, monospaced=monospaced)
     frozen = tuple(pieces)
     box = _ink_box(font, frozen, fonts.stroke(size, bold=bold))
-    return TextItem(role, text, size, bold, fill, frozen, box)
+    return TextItem(role, text, size, bold, fill, frozen, box, monospaced)
 
 
 def _spaced(
@@ -578,37 +644,107 @@ def layout_certificate(content: CertificateContent, *, font_path: str) -> Certif
 
 
 def _signature_items(fonts: _Fonts, signature: str) -> list[TextItem]:
-    """The signature in fixed-width cells (it reads like a monospaced line whatever the font),
-    on the last lines of the page: one line if it fits at a readable size, else two or three,
-    else cut with an ellipsis (an Ed25519 signature, 88 characters, fits on one line)."""
+    """The signature on the last lines of the page, after its label: one line if it fits at a
+    readable size, else two or three, else cut with an ellipsis (an Ed25519 signature, 88
+    characters, fits on one line).
+
+    Someone may compare it character by character, so it must read evenly. It is drawn in a
+    monospaced face, its cells a little wider than the face's own (a proportional face in
+    fixed cells, as it once was, crowds M and W and leaves gaps around i and 1). Without a
+    monospaced face the glyphs are set by their ink, the same gap between each two."""
     label = "数字签名："
     width = CONTENT_BOX[2] - CONTENT_BOX[0] - 40
     bottom = CONTENT_BOX[3] - 6
+    monospaced = fonts.monospaced is not None
     for size in (18, 17, 16, 15, 14):
-        font = fonts.get(size)
-        label_width = round(font.getlength(label))
-        cell = math.ceil(size * 0.62)
-        per_line = max(1, (width - label_width) // cell)
-        lines = [signature[i : i + per_line] for i in range(0, len(signature), per_line)] or [""]
+        label_font = fonts.get(size)
+        label_width = math.ceil(label_font.getlength(label))
+        cells = _signature_cells(fonts.get(size, monospaced=monospaced), size, monospaced)
+        lines = _fill(signature, cells, width - label_width)
         if len(lines) <= 3:
             break
     else:
-        lines = lines[:3]
-        lines[-1] = lines[-1][:-1] + "…"
+        last = lines[2]
+        while len(last) > 1 and _span(last + "…", cells) > width - label_width:
+            last = last[:-1]
+        lines = [*lines[:2], last + "…"]
     line_height = round(size * 1.45)
-    longest = max(len(line) for line in lines)
-    total = label_width + cell * longest
+    total = label_width + max(_span(line, cells) for line in lines)
     left = WIDTH // 2 - total // 2
     items = []
     for index, line in enumerate(lines):
         baseline = bottom - (len(lines) - 1 - index) * line_height - round(size * 0.3)
-        pieces = [(left, baseline, label)] if index == 0 else []
-        x0 = left + label_width
-        for column, ch in enumerate(line):
-            advance = font.getlength(ch)
-            pieces.append((x0 + column * cell + round((cell - advance) / 2), baseline, ch))
-        items.append(_item(fonts, f"signature_{index + 1}", line, pieces, size=size, fill=MUTED))
+        if index == 0:
+            items.append(
+                _item(
+                    fonts,
+                    "signature_label",
+                    label,
+                    [(left, baseline, label)],
+                    size=size,
+                    fill=MUTED,
+                )
+            )
+        x = left + label_width
+        pieces = []
+        for ch in line:
+            cell, offset = cells(ch)
+            pieces.append((x + offset, baseline, ch))
+            x += cell
+        items.append(
+            _item(
+                fonts,
+                f"signature_{index + 1}",
+                line,
+                pieces,
+                size=size,
+                fill=MUTED,
+                monospaced=monospaced,
+            )
+        )
     return items
+
+
+def _signature_cells(
+    font: ImageFont.FreeTypeFont, size: int, monospaced: bool
+) -> Callable[[str], tuple[int, int]]:
+    """For each character, the width of its cell and where in the cell it is drawn.
+
+    A monospaced face: the face's advance plus an even tracking (about 0.12 em), the glyph in
+    the middle. A proportional face: the glyph's ink plus a fixed gap, so that the space
+    between two glyphs' ink is the same whatever the letters."""
+    tracking = max(1, round(size * 0.12))
+    gap = max(2, round(size * 0.12))
+
+    @lru_cache(maxsize=256)
+    def cell(ch: str) -> tuple[int, int]:
+        if monospaced:
+            return round(font.getlength(ch)) + tracking, tracking // 2
+        mask, (offset_x, _offset_y) = font.getmask2(ch, anchor="ls")
+        ink = mask.getbbox()
+        if ink is None:  # a space, or a character the font cannot draw
+            return round(font.getlength(ch)) + gap, 0
+        return ink[2] - ink[0] + gap, -(offset_x + ink[0])
+
+    return cell
+
+
+def _span(text: str, cells: Callable[[str], tuple[int, int]]) -> int:
+    return sum(cells(ch)[0] for ch in text)
+
+
+def _fill(text: str, cells: Callable[[str], tuple[int, int]], room: int) -> list[str]:
+    """``text`` cut into lines of at most ``room`` pixels (at least one character each)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for ch in text:
+        cell = cells(ch)[0]
+        if line and used + cell > room:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += cell
+    return [*lines, line] if line or not lines else lines
 
 
 def _issuer_items(fonts: _Fonts, content: CertificateContent, seal_center_y: int) -> list[TextItem]:
@@ -767,7 +903,7 @@ def _draw(content: CertificateContent, font_path: str) -> Image.Image:
     x0, x1, y = layout.underline
     draw.line([(x0, y), (x1, y)], fill=GOLD, width=2)
     for item in layout.texts:
-        font = fonts.get(item.size, bold=item.bold)
+        font = fonts.get(item.size, bold=item.bold, monospaced=item.monospaced)
         stroke = fonts.stroke(item.size, bold=item.bold)
         for x, baseline, text in item.pieces:
             draw.text(

@@ -77,6 +77,14 @@ class CompletionPolicy(models.Model):
     essay_prompt = models.TextField(
         _("essay topic"), blank=True, help_text=_("e.g. 结合本期培训谈谈你对党的性质的认识")
     )
+    essay_min_characters = models.PositiveIntegerField(
+        _("essay minimum length (characters)"),
+        default=0,
+        help_text=_(
+            "Characters other than spaces, as 字数 is counted; 0 for no minimum. "
+            "Say it in the topic too (不少于800字)."
+        ),
+    )
     essay_pass_mark = models.DecimalField(
         _("essay pass mark"),
         max_digits=5,
@@ -111,6 +119,7 @@ class CompletionPolicy(models.Model):
             [
                 FieldPanel("require_essay"),
                 FieldPanel("essay_prompt"),
+                FieldPanel("essay_min_characters"),
                 FieldPanel("essay_pass_mark"),
             ],
             heading=_("Reflection essay"),

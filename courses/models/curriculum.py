@@ -12,7 +12,15 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from cms.blocks import body_blocks
-from cms.models import INTRO_FEATURES, ChineseSearchable
+from cms.models import INTRO_FEATURES, ChineseSearchable, MenuTitle
+
+# The people each audience's training is for, by audience code.
+AUDIENCE_PEOPLE = {
+    "activist": _("Activists"),
+    "candidate": _("Development candidates"),
+    "probationary": _("Probationary members"),
+    "member": _("Party members"),
+}
 
 
 class Audience(models.Model):
@@ -38,8 +46,13 @@ class Audience(models.Model):
     def __str__(self) -> str:
         return self.get_code_display()
 
+    @property
+    def people(self) -> str:
+        """Whom the training is for, as a course page says it (培训对象：入党积极分子)."""
+        return str(AUDIENCE_PEOPLE[self.code])
 
-class CourseIndexPage(Page):
+
+class CourseIndexPage(MenuTitle, Page):
     """The course catalogue (课程中心). Instructors work under it; a reviewer approves."""
 
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)

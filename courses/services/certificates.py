@@ -29,7 +29,7 @@ from courses.models import (
     ReflectionEssay,
     VerificationLog,
 )
-from courses.selectors import completion_status, enrollment_progress
+from courses.selectors import completion_status, enrollment_progress, policy_for
 from school.exceptions import DomainError
 
 Action = CertificateEvent.Action
@@ -344,11 +344,26 @@ def log_verification(
 # --- Marks the completion policy may ask for ----------------------------------------------------------
 
 
+def essay_length(text: str) -> int:
+    """An essay's length as 字数 is counted: every character but spaces and line breaks."""
+    return sum(1 for character in text if not character.isspace())
+
+
 @transaction.atomic
 def submit_essay(enrollment: Enrollment, *, text: str) -> ReflectionEssay:
-    """Hand in (or rewrite, until it is graded) the reflection essay."""
+    """Hand in (or rewrite, until it is graded) the reflection essay. Refused, changing
+    nothing, when it is shorter than the policy's minimum (characters other than spaces)."""
     if not text.strip():
         raise DomainError(_("The essay is empty."), code="essay_empty")
+    policy = policy_for(enrollment)
+    minimum = policy.essay_min_characters if policy else 0
+    length = essay_length(text)
+    if length < minimum:
+        raise DomainError(
+            _("The essay has %(length)d characters; it needs at least %(minimum)d.")
+            % {"length": length, "minimum": minimum},
+            code="essay_too_short",
+        )
     essay, created = ReflectionEssay.objects.select_for_update().get_or_create(
         enrollment=enrollment, defaults={"text": text}
     )

@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 
+from courses.models import Certificate
 from courses.selectors import enrollment_progress, lesson_study
 
 register = template.Library()
@@ -13,6 +14,17 @@ def my_enrollment(context, course):
     """The signed-in learner's enrollment in ``course`` with progress, or None."""
     user = context["request"].user
     return enrollment_progress(user, course) if user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def my_certificate(context, course):
+    """The signed-in learner's valid certificate of ``course``, or None."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return None
+    return Certificate.objects.filter(
+        user=user, course=course, status=Certificate.Status.VALID
+    ).first()
 
 
 @register.simple_tag(takes_context=True)

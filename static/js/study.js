@@ -28,14 +28,17 @@
     video.addEventListener("seeking", function () { lastTime = null; });
   }
 
+  // The label counts seconds as the bar does, both from the server's figure; the wording comes
+  // from the template, in the page's language.
   function show(studiedMs, completed) {
-    var share = Math.min(studiedMs / requiredMs, 1);
+    var share = requiredMs > 0 ? Math.min(studiedMs / requiredMs, 1) : 1;
     bar.style.width = Math.floor(share * 100) + "%";
-    var studied = Math.floor(studiedMs / 60000);
-    var required = Math.floor(requiredMs / 60000);
-    label.textContent = language === "en"
-      ? "Studied " + studied + " of " + required + " minutes"
-      : "已学习 " + studied + " / " + required + " 分钟";
+    bar.parentNode.setAttribute("aria-valuenow", String(Math.floor(share * 100)));
+    var seconds = Math.floor(studiedMs / 1000);
+    label.textContent = box.dataset.lStudied
+      .replace("%(minutes)s", Math.floor(seconds / 60))
+      .replace("%(seconds)s", seconds % 60)
+      .replace("%(required)s", Math.floor(requiredMs / 60000));
     if (completed) doneBadge.hidden = false;
   }
 

@@ -325,8 +325,7 @@ def test_a_long_school_name_issuer_and_signature_stay_inside_the_frame(cjk_font)
     )
     layout = layout_certificate(content, font_path=cjk_font)
     assert_laid_out_cleanly(layout)
-    signature_lines = [item for item in layout.texts if item.role.startswith("signature_")]
-    assert "".join(item.text for item in signature_lines) == content.signature
+    assert "".join(item.text for item in signature_lines(layout)) == content.signature
 
 
 def test_the_layout_accounts_for_every_mark_inside_the_frame(cjk_font):
@@ -393,6 +392,78 @@ def test_wrapping_never_breaks_inside_a_number_nor_before_closing_punctuation(cj
         room = width - (60 if index == 0 else 0)
         # Only an unbreakable unit wider than the line itself may overflow, and none is here.
         assert font.getlength(line) <= room or len(line) == 1
+
+
+# --- The signature ----------------------------------------------------------------------------
+
+
+def signature_lines(layout):
+    return [item for item in layout.texts if re.fullmatch(r"signature_\d+", item.role)]
+
+
+@pytest.fixture(params=["monospaced face", "no monospaced face"])
+def signature_face(request, monkeypatch, cjk_font):
+    """Both ways of setting the signature: in the monospaced face fonts-noto-cjk ships beside
+    the serif (Noto Sans Mono CJK SC), and by the glyphs' ink for a font that has none."""
+    if request.param == "monospaced face":
+        if render._monospaced_face(cjk_font) is None:
+            pytest.skip(f"no monospaced face in or beside {cjk_font}")
+    else:
+        monkeypatch.setattr(render, "_monospaced_face", lambda font_path: None)
+    return request.param
+
+
+def ink_runs(image: Image.Image, box) -> list[tuple[int, int]]:
+    """The runs of columns of ``box`` that have ink in them, as (first, past the last)."""
+    crop = image.convert("RGB").crop(box)
+    ink = ImageChops.difference(crop, Image.new("RGB", crop.size, render.PAPER)).convert("L")
+    pixels = ink.load()
+    inked = [any(pixels[x, y] > 48 for y in range(crop.height)) for x in range(crop.width)]
+    runs = []
+    start = None
+    for x, has_ink in enumerate([*inked, False]):
+        if has_ink and start is None:
+            start = x
+        elif not has_ink and start is not None:
+            runs.append((start, x))
+            start = None
+    return runs
+
+
+def test_the_signature_reads_evenly(cjk_font, signature_face):
+    """Every character of the signature stands on its own (none touches its neighbour) and the
+    blank between two glyphs varies by a few pixels at most. Proportional glyphs in fixed
+    cells, as it was drawn before, ran M into 8 and W into 2 (78 separate glyphs of 88) and
+    left blanks of 1 to 6 px (-2 to 6 px, counting the glyphs that overlap)."""
+    layout = layout_certificate(CONTENT, font_path=cjk_font)
+    image = open_png(render_png(CONTENT, font_path=cjk_font))
+    (line,) = signature_lines(layout)
+    x0, y0, x1, y1 = line.box
+    runs = ink_runs(image, (x0, y0, x1 + 1, y1 + 1))
+    assert len(runs) == len(line.text) == len(CONTENT.signature)
+    blanks = [right[0] - left[1] for left, right in itertools.pairwise(runs)]
+    assert min(blanks) >= 2, blanks
+    assert max(blanks) - min(blanks) <= 4, blanks
+
+
+def test_in_a_monospaced_face_the_signature_keeps_an_even_pitch(cjk_font):
+    if render._monospaced_face(cjk_font) is None:
+        pytest.skip(f"no monospaced face in or beside {cjk_font}")
+    (line,) = signature_lines(layout_certificate(CONTENT, font_path=cjk_font))
+    assert line.monospaced
+    steps = {right[0] - left[0] for left, right in itertools.pairwise(line.pieces)}
+    assert len(steps) == 1, steps
+
+
+def test_a_signature_too_long_for_three_lines_is_cut_with_an_ellipsis(cjk_font, signature_face):
+    content = replace(CONTENT, signature=CONTENT.signature * 6)
+    layout = layout_certificate(content, font_path=cjk_font)
+    assert_laid_out_cleanly(layout)
+    lines = signature_lines(layout)
+    assert len(lines) == 3
+    printed = "".join(item.text for item in lines)
+    assert printed.endswith("…")
+    assert content.signature.startswith(printed[:-1])
 
 
 # --- The seal ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from courses.certificates import signing
 from courses.models import (
@@ -18,10 +19,14 @@ from courses.models import (
 from courses.services.certificates import (
     NotComplete,
     ReasonRequired,
+    grade_essay,
     issue_certificate,
     issue_if_complete,
+    record_attendance,
     reissue_certificate,
     revoke_certificate,
+    sign_off,
+    submit_essay,
     sweep_completions,
 )
 from courses.services.exams import save_answer, start_attempt, submit_attempt
@@ -301,9 +306,16 @@ def test_a_revoked_certificate_stays_revoked_until_someone_issues_one_by_hand(
     final_exam.save()
 
     # Every way a certificate is issued by itself: an exam passed again (its check on commit),
-    # the task, the sweep, the service.
+    # the marks and the grading that queue a check, the task, the sweep, the service.
     with django_capture_on_commit_callbacks(execute=True):
         pass_exam(candidate, final_exam)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_attendance(graduate, actor=admin, score=Decimal(95))
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_off(graduate, actor=admin)
+    essay = submit_essay(graduate, text="我对党的性质和宗旨的认识。")
+    with django_capture_on_commit_callbacks(execute=True):
+        grade_essay(essay, actor=admin, score=Decimal(90))
     tasks.check_completion(graduate.pk)
     assert sweep_completions() == 0
     tasks.sweep_completions()
@@ -333,3 +345,16 @@ def test_my_learning_says_a_certificate_was_revoked_and_why(client, graduate, ca
     again = issue_certificate(graduate, actor=admin, reason="复核后恢复结业资格").certificate
     page = client.get(reverse("learning:mine")).content.decode()
     assert again.serial in page and "certificate-card--revoked" not in page
+
+
+def test_a_learner_with_a_certificate_is_not_asked_to_go_on_studying(
+    client, graduate, candidate, site_pages
+):
+    """A certificate issued by hand (a class studied offline) with nothing studied here."""
+    certificate = issue_certificate(graduate).certificate
+    LessonProgress.objects.filter(user=candidate).delete()
+    client.force_login(candidate)
+    for url in (reverse("learning:mine"), site_pages.course.url):
+        page = " ".join(strip_tags(client.get(url).content.decode()).split())
+        assert "已结业" in page and certificate.serial in page, url
+        assert "继续学习" not in page, url

@@ -62,6 +62,37 @@ def test_a_graded_attempt_shows_the_score_and_explanations(client, site_pages, b
     assert "0 / 8" in html and "解析：见党章总纲。" in html and "option--right" in html
 
 
+def test_the_review_needs_no_colon_after_its_labels(client, site_pages, bank, candidate):
+    """A full-width colon after "Score" reads wrong in English: the review is a list of terms."""
+    exam = build_exam(
+        site_pages.course, bank, short_answers=0, review=Exam.Review.AFTER_EACH_ATTEMPT
+    )
+    Question.objects.update(explanation="See the Party Constitution.")
+    attempt, _ = start_attempt(exam, user=candidate)
+    submit_attempt(attempt)
+    client.force_login(candidate)
+    client.cookies["school_language"] = "en"
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
+    for term in ("Score", "Accepted answers", "Explanation"):
+        assert f"<dt>{term}</dt>" in html and f"{term}：" not in html
+
+
+def test_the_paper_says_offline_answers_wait_and_the_learner_still_submits(client, exam, candidate):
+    attempt, _ = start_attempt(exam, user=candidate)
+    client.force_login(candidate)
+    url = reverse("learning:attempt", args=[attempt.pk])
+    assert "联网后自动提交" not in client.get(url).content.decode()
+    client.cookies["school_language"] = "en"
+    html = client.get(url).content.decode()
+    assert "will be saved when the connection returns" in html
+    assert "You still need to press Submit yourself" in html
+    # What the script shows when Submit cannot reach the server, and where.
+    assert "the paper cannot be handed in yet" in html
+    assert 'data-submit-message role="alert"' in html
+    # Submitting asks in a dialog the keyboard reaches; its first button keeps the paper open.
+    assert "<dialog" in html and 'value="cancel" autofocus' in html
+
+
 def test_another_learners_attempt_page_is_not_found(client, exam, candidate):
     attempt, _ = start_attempt(exam, user=candidate)
     client.force_login(UserFactory(username="2023010166"))

@@ -5,6 +5,7 @@ whether the learner passed, in the API and on the page."""
 import datetime
 from decimal import Decimal
 
+import lxml.html
 import pytest
 import time_machine
 from django.urls import reverse
@@ -144,3 +145,90 @@ def test_instructors_set_the_review_in_the_exam_form(client, instructor, exam):
     client.force_login(instructor)
     html = client.get(reverse("exams:edit", args=[exam.pk])).content.decode()
     assert 'name="review"' in html and "after_each_attempt" in html
+
+
+# --- What the review says about each option -------------------------------------------------------
+
+
+def options_on_page(html: str, question_id: int) -> dict:
+    """Each option of the question as the page shows it: its classes, whether it is checked,
+    and the words marking it (right answer, the learner's choice)."""
+    fieldset = lxml.html.fromstring(html).xpath(f'//fieldset[@data-question="{question_id}"]')[0]
+    shown = {}
+    for option in fieldset.xpath('.//label[contains(concat(" ", @class, " "), " option ")]'):
+        choice = option.xpath(".//input")[0]
+        marks = option.xpath('.//*[contains(concat(" ", @class, " "), " option__mark ")]')
+        shown[choice.get("value")] = (
+            set(option.get("class").split()) - {"option"},
+            choice.get("checked") is not None,
+            [" ".join(mark.text_content().split()) for mark in marks],
+        )
+    return shown
+
+
+def wrong_and_right(row) -> tuple[list[str], list[str]]:
+    options = row.snapshot["options"]
+    return (
+        [o["key"] for o in options if Decimal(o["fraction"]) <= 0],
+        [o["key"] for o in options if Decimal(o["fraction"]) > 0],
+    )
+
+
+def test_the_review_marks_the_learners_wrong_choice_and_the_right_answer(
+    client, site_pages, bank, candidate
+):
+    exam = build_exam(site_pages.course, bank, short_answers=0, review=AFTER_EACH)
+    attempt, _ = start_attempt(exam, user=candidate)
+    single = attempt.questions.filter(snapshot__kind=q.SINGLE).first()
+    multiple = attempt.questions.get(snapshot__kind=q.MULTIPLE)
+    true_false = attempt.questions.filter(snapshot__kind=q.TRUE_FALSE).first()
+    single_wrong, (single_right,) = wrong_and_right(single)
+    multiple_wrong, multiple_right = wrong_and_right(multiple)
+    picked = [multiple_right[0], multiple_wrong[0]]  # one right, one wrong
+    save_answer(attempt, question_id=single.question_id, response=single_wrong[0])
+    save_answer(attempt, question_id=multiple.question_id, response=picked)
+    save_answer(
+        attempt, question_id=true_false.question_id, response=not true_false.snapshot["correct"]
+    )
+    submit_attempt(attempt)
+    client.force_login(candidate)
+    client.cookies["school_language"] = "en"  # the marks' words are new: English until translated
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
+
+    wrong, right, mine = "✗ Your choice, wrong", "✓ Right answer", "Your choice"
+    shown = options_on_page(html, single.question_id)
+    assert shown[single_wrong[0]] == ({"option--wrong"}, True, [wrong])
+    assert shown[single_right] == ({"option--right"}, False, [right])
+    assert all(shown[key] == (set(), False, []) for key in single_wrong[1:])
+
+    shown = options_on_page(html, multiple.question_id)
+    assert shown[multiple_right[0]] == ({"option--right"}, True, [right, mine])
+    assert shown[multiple_wrong[0]] == ({"option--wrong"}, True, [wrong])
+    assert all(shown[key] == ({"option--right"}, False, [right]) for key in multiple_right[1:])
+    assert all(shown[key] == (set(), False, []) for key in multiple_wrong[1:])
+
+    shown = options_on_page(html, true_false.question_id)
+    key_right = "true" if true_false.snapshot["correct"] else "false"
+    key_picked = "false" if true_false.snapshot["correct"] else "true"
+    assert shown[key_picked] == ({"option--wrong"}, True, [wrong])
+    assert shown[key_right] == ({"option--right"}, False, [right])
+    # The ✓ and ✗ are decoration; the words say it.
+    assert html.count('<span aria-hidden="true">✗</span>') == 3
+
+
+def test_no_choice_is_marked_before_the_review_is_released(client, two_attempt_exam, candidate):
+    attempt, _ = start_attempt(two_attempt_exam, user=candidate)
+    single = attempt.questions.filter(snapshot__kind=q.SINGLE).first()
+    wrong, _right = wrong_and_right(single)
+    save_answer(attempt, question_id=single.question_id, response=wrong[0])
+    submit_attempt(attempt)  # graded, one attempt left: the review waits (after the last)
+    client.force_login(candidate)
+    client.cookies["school_language"] = "en"
+    html = client.get(reverse("learning:attempt", args=[attempt.pk])).content.decode()
+
+    # The learner sees what they chose, and nothing says whether it was right.
+    shown = options_on_page(html, single.question_id)
+    assert shown[wrong[0]] == (set(), True, [])
+    assert all(marks == (set(), False, []) for key, marks in shown.items() if key != wrong[0])
+    for hint in ("option--wrong", "option--right", "option__mark", "Your choice", "Right answer"):
+        assert hint not in html

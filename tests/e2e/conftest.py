@@ -47,15 +47,21 @@ def _chromium():
     return CHROMIUM, CHROMEDRIVER
 
 
-@pytest.fixture
-def phone(_chromium):
-    """Chromium the size of a 375 px wide phone, in Chinese."""
-    binary, driver_path = _chromium
+def chromium_options(binary: str) -> webdriver.ChromeOptions:
+    """Headless Debian Chromium in Chinese; each fixture adds its screen."""
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument("--lang=zh-CN")
+    return options
+
+
+@pytest.fixture
+def phone(_chromium):
+    """Chromium the size of a 375 px wide phone, in Chinese."""
+    binary, driver_path = _chromium
+    options = chromium_options(binary)
     options.add_experimental_option(
         "mobileEmulation", {"deviceMetrics": {"width": 375, "height": 740, "pixelRatio": 2.0}}
     )

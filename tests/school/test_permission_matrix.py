@@ -214,6 +214,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "accounts:password_change": ("L O O O O O O O", "L R+ R+ R+ R+ R+ R+ R+"),  # /accounts/password/
     "search": ("O O O O O O O O", "O O O O O O O O"),  # /search/
     "learning:mine": ("L O O O O O O O", "L O O O O O O O"),  # /learning/
+    "my-development": ("L O O O O O O O", "L X X X X X X X"),  # /learning/development/
     "learning:enroll": ("L X X X X X X X", "L R R R+ R+ R+ R+ R+"),  # /learning/enroll/5/
     "learning:exam": ("L O O N N N N N", "L O O N N N N N"),  # /learning/exams/1/
     "learning:exam-start": ("L X X X X X X X", "L R R N N N N N"),  # /learning/exams/1/start/
