@@ -6,6 +6,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -15,7 +17,20 @@ from school.celery import app as celery_app
 from tests.factories import UserFactory, organization
 
 
+class OneRequestAtATime(WSGIServer):
+    """The live server, serving one request at a time. On SQLite the test database lives in
+    memory and every thread shares its one connection, so two requests of a page at once (a
+    lesson's visit and its heartbeat) would interleave their transactions on it ("no such
+    savepoint"). Django answers such a server with ``Connection: close``, so nothing waits."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The live server's thread has put the shared connections in place already.
+        super().__init__(*args, **kwargs)
+
+
 def pytest_configure(config):
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = OneRequestAtATime
     # Hashing is deliberately slow; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in the test's own process unless a test starts a real worker.
