@@ -1,7 +1,6 @@
 """The demo school's home page and site settings, for `manage.py seed_demo`."""
 
 import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from wagtail.models import Page, Site
@@ -14,6 +13,7 @@ from cms.models import (
     SchoolSettings,
     StandardPage,
 )
+from cms.sites import site_address
 
 HOME_BODY = [
     (
@@ -82,13 +82,6 @@ def demo_home() -> HomePage | None:
     return HomePage.objects.filter(depth=2, slug=HOME_SLUG, title=HOME_TITLE).first()
 
 
-def site_address(url: str) -> tuple[str, int]:
-    """The hostname and port of Wagtail's site at ``url`` (SITE_URL): without a port in the
-    URL, 443 for https and 80 for http."""
-    parts = urlsplit(url)
-    return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
-
-
 def seed_home() -> HomePage:
     """The demo's home page as the default site's root, and the school's names in the site
     settings, on a database that has no site of its own yet.
@@ -121,7 +114,7 @@ def seed_home() -> HomePage:
         hostname, port = site_address(django_settings.SITE_URL)
         site = Site.objects.create(
             hostname=hostname,
-            port=port,
+            port=port or 80,
             root_page=home,
             is_default_site=True,
             site_name=home.title,

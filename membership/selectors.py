@@ -498,7 +498,7 @@ class OwnCheck(NamedTuple):
     article: str
     due_on: datetime.date | None
     waiting_on: str  # TIME, LEARNER or BRANCH while unmet; "" once met
-    certificate: Certificate | None  # the certificate that met a training check
+    certificate_serial: str  # the certificate that met a training check; "" for the others
 
 
 class OwnRecord(NamedTuple):
@@ -536,10 +536,10 @@ def own_file(person: Person, *, on: datetime.date) -> OwnFile:
     review's findings, what an objection to a notice said and so who may have made it).
     """
     pack = load_pack(default_pack_id())
-    result = eligibility(person_facts(person), on=on, pack=pack)
-    certificates = list(
-        Certificate.objects.filter(user_id=person.user_id, status=Certificate.Status.VALID)
-    )
+    facts = person_facts(person)
+    result = eligibility(facts, on=on, pack=pack)
+    # The engine cites the certificate that met a training check by its serial.
+    serials = [training.serial for training in facts.trainings if training.serial]
     specs = {spec.code: spec for spec in pack.checks}
     checks = []
     for check in result.checks:
@@ -559,7 +559,7 @@ def own_file(person: Person, *, on: datetime.date) -> OwnFile:
                 article=check.article,
                 due_on=check.due_on,
                 waiting_on="" if check.met else actor,
-                certificate=next((c for c in certificates if c.serial in check.evidence), None),
+                certificate_serial=next((x for x in serials if x in check.evidence), ""),
             )
         )
     entered: dict[str, datetime.date] = {}

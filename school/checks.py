@@ -13,6 +13,8 @@ from django.db import connections, router
 from django.http.request import validate_host
 from wagtail.models import Site
 
+from cms.sites import site_address
+
 # Retries back off up to ten minutes (Celery's retry_backoff_max): a visibility timeout under
 # that hands a task that is waiting to be retried to a second worker.
 SHORTEST_VISIBILITY_TIMEOUT = 660
@@ -69,9 +71,6 @@ def site_url(app_configs, **kwargs):
     return problems
 
 
-DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
 @checks.register(checks.Tags.database, deploy=True)
 def wagtail_site(app_configs, databases=None, **kwargs):
     """Wagtail's default site must have SITE_URL's host and port: Wagtail builds the page links
@@ -84,12 +83,10 @@ def wagtail_site(app_configs, databases=None, **kwargs):
     if Site._meta.db_table not in connections[alias].introspection.table_names():
         return []
     site = Site.objects.using(alias).filter(is_default_site=True).first()
-    parts = urlsplit(settings.SITE_URL)
     try:
-        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+        host, port = site_address(settings.SITE_URL)
     except ValueError:  # a port that is not a number: SITE_URL itself is wrong, not the site
         return []
-    host = parts.hostname or ""
     if site is None or (site.hostname.lower(), site.port) == (host, port):
         return []
     return [

@@ -38,9 +38,9 @@ def main_menu(context) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def school_names(context) -> dict:
-    """The school's and the committee's names in the page's language."""
+    """The school's and the committee's names in the page's language (the settings are read
+    once per request, as Wagtail's ``settings`` context processor reads them)."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    school = SchoolSettings.for_site(site) if site else SchoolSettings()
+    school = SchoolSettings.for_request(request) if request else SchoolSettings()
     name, committee = school.names(get_language() or "")
     return {"name": name, "committee": committee, "settings": school}

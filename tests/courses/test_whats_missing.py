@@ -1,13 +1,15 @@
 """What a learner is told is missing towards the certificate, and who has to act on it."""
 
+import datetime
 import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils.html import strip_tags
 
 from courses.completion import INSTRUCTOR, LEARNER, ORGANIZER, Facts, Rules, evaluate
-from courses.models import CompletionPolicy, ReflectionEssay
+from courses.models import Cohort, CompletionPolicy, ReflectionEssay
 from courses.services.certificates import essay_length, submit_essay
 from school.exceptions import DomainError
 
@@ -99,8 +101,25 @@ def test_the_page_says_the_minimum_and_counts(client, learner, enrolled, essay_p
     assert not ReflectionEssay.objects.exists()
 
 
-def test_a_topic_that_states_its_minimum_gets_it_when_migrated():
+def test_a_topic_that_states_its_minimum_gets_it_when_migrated(site_pages):
     migration = importlib.import_module("courses.migrations.0013_add_essay_minimum_length")
-    found = migration.STATED_MINIMUM.search("谈谈你的认识（不少于 1500 字）。")
-    assert found and found.group(1) == "1500"
-    assert migration.STATED_MINIMUM.search("谈谈你的认识。") is None
+    stated = CompletionPolicy.objects.create(
+        course=site_pages.course,
+        require_essay=True,
+        essay_prompt="谈谈你的认识（不少于 1500 字）。",
+    )
+    silent = CompletionPolicy.objects.create(
+        course=site_pages.course,
+        cohort=Cohort.objects.create(
+            course=site_pages.course,
+            name="第二期",
+            starts_on=datetime.date(2026, 11, 1),
+            ends_on=datetime.date(2026, 12, 1),
+        ),
+        require_essay=True,
+        essay_prompt="谈谈你的认识。",
+    )
+    migration.read_stated_minimum(django_apps, None)
+    stated.refresh_from_db()
+    silent.refresh_from_db()
+    assert (stated.essay_min_characters, silent.essay_min_characters) == (1500, 0)
