@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker bench bench-exam bench-certificates bench-eligibility bench-logins bench-uploads bench-search clean
+.PHONY: help install run serve test lint format typecheck migrations-check pytest messages schema worker prod-local bench bench-exam bench-certificates bench-eligibility bench-logins bench-uploads bench-search bench-exam-day clean
 
 help:
 	@echo "make run     install, migrate, load the demo school and serve http://$(HOST):$(PORT)"
@@ -70,6 +70,34 @@ schema: install
 worker: install
 	$(VENV)/bin/celery -A school worker --beat --loglevel INFO
 
+# The production layout on this machine: the Procfile's web, worker and beat under honcho, with
+# DEBUG off, on the local PostgreSQL (DATABASE_URL, default party_school, created if missing)
+# and Redis (REDIS_URL, default database 1). SECRET_KEY and CERTIFICATE_SIGNING_KEY are made
+# once in var/prod-local/ unless given. Plain http on localhost: no https redirect, no HSTS.
+prod-local: install
+	@mkdir -p var/prod-local && chmod 700 var/prod-local
+	@test -s var/prod-local/secret-key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/prod-local/secret-key
+	@test -s var/prod-local/certificate-signing.pem || (umask 077 && openssl genpkey -algorithm ed25519 -out var/prod-local/certificate-signing.pem)
+	@set -e; \
+	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEBUG=false HOST="$(HOST)" PORT="$(PORT)" \
+		DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/party_school}" \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/1}" \
+		SECRET_KEY="$${SECRET_KEY:-$$(cat var/prod-local/secret-key)}" \
+		CERTIFICATE_SIGNING_KEY="$${CERTIFICATE_SIGNING_KEY:-$(CURDIR)/var/prod-local/certificate-signing.pem}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}" \
+		SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" \
+		SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \
+	psql -q "$$DATABASE_URL" -c '' 2>/dev/null || createdb --maintenance-db="$${DATABASE_URL%/*}/postgres" "$${DATABASE_URL##*/}"; \
+	python manage.py migrate --noinput; \
+	python manage.py collectstatic --noinput -v0; \
+	python manage.py check --deploy --fail-level ERROR; \
+	python manage.py seed_demo --if-empty; \
+	echo ""; \
+	echo "  网上党校 / Online party school, production layout (web, worker, beat)"; \
+	echo "  Site:   $$SITE_URL/   (Ctrl-C stops all three)"; \
+	echo ""; \
+	exec honcho start -f Procfile
+
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL.
 bench: bench-exam bench-certificates bench-eligibility bench-logins bench-uploads bench-search
 
@@ -90,6 +118,12 @@ bench-uploads: install
 
 bench-search: install
 	$(PY) bench/search.py --lessons $(or $(LESSONS),400)
+
+# Exam day at scale (issue 13): the open-loop suite, ~15 minutes; results in bench/results/.
+# N examinees (3000), DURATION measured seconds of autosave per round (60); BENCH_ARGS=--quick
+# for a 1-2 minute smoke run, or any other option of the script (--help).
+bench-exam-day: install
+	$(PY) bench/exam_day_open.py $(if $(N),--examinees $(N)) $(if $(DURATION),--autosave-seconds $(DURATION)) $(BENCH_ARGS)
 
 
 clean:

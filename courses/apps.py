@@ -7,7 +7,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import checks  # noqa: F401 - registers the deployment checks
+        from courses import (
+            checks,  # noqa: F401 - registers the deployment checks
+            receivers,  # noqa: F401 - connects the cache's receivers
+        )
         from courses.scope import register_reach
 
         register_reach()

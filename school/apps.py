@@ -6,4 +6,6 @@ class SchoolConfig(AppConfig):
     verbose_name = "School"
 
     def ready(self):
-        from school import checks  # noqa: F401 - registers the deployment checks
+        # Registers the deployment checks: school.W00x, and the refusal of a production site
+        # without a shared cache and broker (school.E00x).
+        from school import checks, deploy_checks  # noqa: F401

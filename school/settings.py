@@ -8,7 +8,9 @@ listed in the README.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from audit.retention import parse_retention_days
@@ -139,6 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = parse_redis_url(os.environ["REDIS_URL"]) if env("REDIS_URL") else None
 
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -149,6 +152,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages as visitors who are not logged in see them (wagtail-cache, cms/page_cache.py), in
+# an alias of their own: publishing empties it, and only it. Five minutes at most, for what a
+# page shows from outside the page tree (the school's settings are cleared on save too).
+CACHES["pages"] = {
+    "BACKEND": (
+        "cms.page_cache.RedisPageCache"
+        if REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache"
+    ),
+    "LOCATION": REDIS_URL or "pages",
+    "KEY_PREFIX": "pages",
+    "TIMEOUT": parse_int("PAGE_CACHE_SECONDS", env("PAGE_CACHE_SECONDS", "300")),
+}
+WAGTAIL_CACHE_BACKEND = "pages"
+# Every cookie is part of the key (wagtail-cache would drop all but Django's own, and with
+# them the messages a page is to show): a visitor with none shares the pages.
+WAGTAIL_CACHE_IGNORE_COOKIES = False
+WAGTAIL_CACHE = parse_bool("PAGE_CACHE", env("PAGE_CACHE", "true"))
 
 # --- Accounts ---------------------------------------------------------------------------
 
@@ -254,8 +275,64 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploads, renditions and certificates: the local folder MEDIA_ROOT, or (MEDIA_STORAGE=s3) a
+# bucket of S3-compatible storage (AWS, MinIO, Ceph, a Chinese cloud's OSS/COS) through
+# django-storages, which every web and worker host reaches alike. The bucket stays private:
+# no ACL on the objects, and every URL the site hands out is signed and expires. Certificates
+# are served through the site's own view (holder and staff only) whichever storage holds them.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local").strip().lower()
+# Where pages load pictures and video from besides this site (the Content-Security-Policy's
+# img-src and media-src): the bucket's address, unless CSP_MEDIA_SOURCES names it.
+media_sources: list[str] = []
+if MEDIA_STORAGE == "local":
+    MEDIA_STORAGE_BACKEND: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if not env("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket that holds the media."
+        )
+    # The keys are not copied into the settings: django-storages reads AWS_S3_ACCESS_KEY_ID and
+    # AWS_S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID…) from the environment itself, and without
+    # them boto3 uses its own chain (an instance role).
+    _s3_optional = {
+        "endpoint_url": "AWS_S3_ENDPOINT_URL",  # empty: AWS itself
+        "region_name": "AWS_S3_REGION_NAME",
+        "custom_domain": "AWS_S3_CUSTOM_DOMAIN",  # a CDN's host; its URLs are not signed
+        "location": "AWS_LOCATION",  # a folder inside the bucket
+        "addressing_style": "AWS_S3_ADDRESSING_STYLE",  # "path" for most MinIO set-ups
+    }
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": parse_int(
+                "AWS_QUERYSTRING_EXPIRE", env("AWS_QUERYSTRING_EXPIRE", "3600")
+            ),
+            # As on the local disk: a name already taken gets a suffix rather than replacing
+            # another upload (the certificate render deletes its own files first).
+            "file_overwrite": False,
+            **{option: env(name) for option, name in _s3_optional.items() if env(name)},
+        },
+    }
+    if env("AWS_S3_CUSTOM_DOMAIN"):
+        media_sources = [f"https://{env('AWS_S3_CUSTOM_DOMAIN')}"]
+    elif env("AWS_S3_ENDPOINT_URL"):
+        # boto3 addresses a bucket on its own endpoint by path (endpoint/bucket/name), or as a
+        # host name of its own (bucket.endpoint) when the addressing style says "virtual".
+        _endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL", ""))
+        media_sources = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+        if env("AWS_S3_ADDRESSING_STYLE") == "virtual":
+            media_sources.append(f"{_endpoint.scheme}://*.{_endpoint.netloc}")
+    else:  # AWS itself: bucket.s3.region.amazonaws.com (.com.cn in China)
+        media_sources = ["https://*.amazonaws.com", "https://*.amazonaws.com.cn"]
+else:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not a media storage. Use local or s3."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -279,14 +356,22 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = parse_int(
     "SECURE_HSTS_SECONDS", env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 )
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = parse_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", env("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(not DEBUG))
+)
+# Preloading is opt-in: once browsers ship the domain in their preload list, every host under
+# it (the university's whole domain, with includeSubDomains) is https-only for months, and
+# taking it out again is slow. That is the school's network office's decision, not a default.
+SECURE_HSTS_PRELOAD = parse_bool("SECURE_HSTS_PRELOAD", env("SECURE_HSTS_PRELOAD", "false"))
+# security.W021 asks for preload; leaving it off is the decision above, not an oversight.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN for themselves.
 # Content-Security-Policy (django-csp): scripts and style sheets only from this site, no inline
 # script anywhere on the site; inline style attributes are allowed (progress bars, Wagtail's
 # responsive embeds), <style> elements are not (accounts/middleware.py).
+CSP_MEDIA_SOURCES = parse_list(env("CSP_MEDIA_SOURCES", ",".join(media_sources)))
 CSP_FRAME_SOURCES = parse_list(
     env(
         "CSP_FRAME_SOURCES",
@@ -300,8 +385,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_MEDIA_SOURCES],
+        "media-src": ["'self'", "blob:", *CSP_MEDIA_SOURCES],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", *CSP_FRAME_SOURCES],
@@ -356,6 +441,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Where beat remembers when each periodic task last ran (one beat per site: two would send
+# every periodic task twice).
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 # A periodic task expires before the next one is due: workers that were down for an hour run
 # one sweep when they are back, not sixty.
 CELERY_BEAT_SCHEDULE = {
@@ -465,7 +555,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 REST_FRAMEWORK = {
     # Token first: an unauthenticated call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

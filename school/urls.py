@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +10,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.admin_views import AccountView
+from cms.page_cache import cached_serve
 from courses import views as course_views
 from membership import views as membership_views
 from school import views
@@ -45,7 +48,9 @@ urlpatterns = [
     path("verify/", course_views.verify, name="verify"),
     path("verify/public-key.pem", course_views.public_key, name="verify-public-key"),
     path("verify/<str:serial>/", course_views.verify_serial, name="verify-serial"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF: the form is on every public page, which sets no cookie so that it can
+    # be cached (cms/page_cache.py); a forged switch only changes the language shown.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz/", views.health, name="health"),
     path("favicon.ico", views.favicon),
 ]
@@ -53,4 +58,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's pages, served from the page cache to visitors who are not logged in
+# (cms/page_cache.py); Wagtail's own patterns after them for its _util views.
+urlpatterns += [
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", cached_serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

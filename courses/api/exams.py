@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -192,7 +191,9 @@ class AttemptSerializer(AttemptSummarySerializer):
 
     @extend_schema_field(AttemptQuestionSerializer(many=True))
     def get_questions(self, attempt) -> list[dict]:
-        rows = attempt.questions.select_related("answer").order_by("position")
+        rows = attempt.paper
+        if rows is None:
+            rows = attempt.questions.select_related("answer").order_by("position")
         # The caller decides whether the review is released (it takes a query); by default not.
         review = self.context.get("review", False)
         return AttemptQuestionSerializer(rows, many=True, context={"review": review}).data
@@ -221,9 +222,9 @@ class SubmitResultSerializer(serializers.ModelSerializer):
 
 
 class AnswerThrottle(SimpleRateThrottle):
-    """At most so many saves a minute by a learner to one of their attempts: enough for a person,
-    not for guessing. Checked by the view once it knows the attempt is the user's, so requests
-    to someone else's attempt (404) never count against its owner."""
+    """At most so many saves a minute by a learner to one attempt: enough for a person, not for
+    guessing. Counted per user and attempt, so requests to someone else's attempt (404) count
+    against their sender, never against its owner."""
 
     scope = "answer"
 
@@ -277,7 +278,7 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your attempts: read one, save answers, submit. Another learner's attempt is 404."""
 
     serializer_class = AttemptSerializer
-    # Saving answers is throttled inside the action, once the attempt is known to be the user's.
+    # Saving answers is throttled inside the action (per user and attempt).
     throttled_actions = ("answers",)
 
     def get_queryset(self):
@@ -299,16 +300,15 @@ class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>[0-9]{1,18})")
     def answers(self, request, pk=None, question_id=None):
         """Save one answer. Saving the same answer twice is harmless; the last save wins."""
-        # Ownership first, then the throttle: someone else's requests to this attempt are 404
-        # and must not use up its owner's saves. The service checks ownership again, under lock.
-        get_object_or_404(self.get_queryset(), pk=pk)
+        # The throttle counts per user and attempt, so someone else's requests to this attempt
+        # (404 below) never use up its owner's saves. The service finds the attempt only among
+        # the user's own.
         throttle = AnswerThrottle()
         if not throttle.allow_request(request, self):
             self.throttled(request, throttle.wait())
         payload = AnswerSaveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            # The service looks the attempt up under its lock, and only among the user's own.
             answer = save_answer(
                 int(pk),
                 question_id=int(question_id),

@@ -326,6 +326,10 @@ class ExamRule(Orderable):
 class Attempt(models.Model):
     """答卷: one sitting of an exam by a learner. Its deadline is fixed when it starts."""
 
+    # Wagtail's reference index (the "usage" of the exam and the user) would be rewritten on
+    # every start and close, thousands in an exam hour, for a list nobody reads.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
         PENDING_REVIEW = "pending_review", _("Awaiting grading")
@@ -381,6 +385,10 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    # Not a field: a new attempt's questions as drawn, set by start_attempt so that the paper
+    # it answers with is not read back.
+    paper: "list[AttemptQuestion] | None" = None
 
     @property
     def closes_at(self):

@@ -8,11 +8,15 @@ save that arrives after the deadline, or the periodic sweep.
 """
 
 import datetime
+import functools
 import random
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +25,7 @@ from audit.models import Action as AuditAction
 from audit.services import changes_between, label_of
 from audit.services import record as record_audit
 from courses import scoring
-from courses.models import Answer, Attempt, AttemptQuestion, Enrollment, Exam, Question
+from courses.models import Answer, Attempt, AttemptQuestion, Enrollment, Exam, ExamRule, Question
 from courses.questions import types as q
 from courses.selectors import enrollment_progress
 from courses.services import certificates
@@ -93,29 +97,38 @@ def option_keys(count: int) -> list[str]:
     return keys
 
 
-def snapshot_of(question: Question, *, shuffle: bool, rng: random.Random) -> dict:
-    """What an attempt keeps of a question: enough to show it and score it later.
-
-    Options are identified by keys drawn for this attempt (``option_keys``); the bank's
-    option is kept as ``option_id`` for item analysis and never sent to the learner.
-    """
-    bank_options = list(question.options.all())
-    options = [
-        {"key": key, "option_id": o.pk, "text": o.text, "fraction": str(o.fraction)}
-        for key, o in zip(option_keys(len(bank_options)), bank_options, strict=True)
-    ]
-    if shuffle:
-        rng.shuffle(options)
+def bank_snapshot(question: Question) -> dict:
+    """What an attempt keeps of a question, before the attempt's own keys and order are drawn
+    (``snapshot_for_attempt``): enough to show it and score it later. Reads the question's
+    prefetched options and blanks."""
     return {
         "kind": question.kind,
         "text": question.text,
-        "options": options,
+        "options": [
+            {"option_id": o.pk, "text": o.text, "fraction": str(o.fraction)}
+            for o in question.options.all()
+        ],
         "scoring": question.multiple_scoring,
         "correct": question.correct_answer,
         "blanks": [blank.accepted() for blank in question.blanks.all()],
         "explanation": question.explanation,
         "reference_answer": question.reference_answer,
     }
+
+
+def snapshot_for_attempt(snapshot: dict, *, shuffle: bool, rng: random.Random) -> dict:
+    """The question's snapshot as one attempt keeps it: each option under a key drawn for this
+    attempt (``option_keys``), in an order of its own when the exam shuffles. The bank's option
+    stays as ``option_id`` for item analysis and is never sent to the learner."""
+    options = [
+        {"key": key, **option}
+        for key, option in zip(
+            option_keys(len(snapshot["options"])), snapshot["options"], strict=True
+        )
+    ]
+    if shuffle:
+        rng.shuffle(options)
+    return {**snapshot, "options": options}
 
 
 def check_paper(exam: Exam) -> list[str]:
@@ -133,24 +146,78 @@ def check_paper(exam: Exam) -> list[str]:
     return problems
 
 
-def draw_paper(exam: Exam, rng: random.Random) -> list[tuple[Question, Decimal, dict]]:
-    """Questions drawn at random for one attempt, rule by rule, each once."""
-    drawn: list[tuple[Question, Decimal, dict]] = []
+@dataclass(frozen=True)
+class PoolRule:
+    count: int
+    points_each: Decimal | None
+    candidates: tuple[int, ...]  # question pks, in pk order
+
+
+@dataclass(frozen=True)
+class PaperPool:
+    """What every paper of an exam is drawn from: its rules, each with the questions it may
+    draw, and each question's points and bank snapshot. Prepared once per process and change
+    of the questions (``paper_pool``), so that starting an attempt reads no question."""
+
+    rules: tuple[PoolRule, ...]
+    questions: dict[int, tuple[Decimal, dict]]  # pk -> (points, bank snapshot)
+
+
+POOLS_GENERATION = "exams:paper-pools"
+
+
+def forget_paper_pools() -> None:
+    """Every prepared pool is out of date: a question, option, blank, rule or exam changed
+    (courses/receivers.py, after the change commits). Shared by every process through the
+    cache; each then prepares its pools again at the next start."""
+    cache.set(POOLS_GENERATION, secrets.token_hex(8), timeout=None)
+
+
+def paper_pool(exam: Exam) -> PaperPool:
+    """The exam's pool as of now: prepared before (in this process, for the questions as they
+    are) or read now in four queries. The generation is read before the questions, so a pool
+    read while a change commits is filed under the generation that change retires."""
+    generation = cache.get_or_set(POOLS_GENERATION, lambda: secrets.token_hex(8), timeout=None)
+    return _prepared_pool(exam.pk, generation)
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared_pool(exam_id: int, generation: str) -> PaperPool:
+    rules = list(ExamRule.objects.filter(exam_id=exam_id).order_by("sort_order", "pk"))
+    candidates = {
+        rule.pk: tuple(rule.candidates().order_by("pk").values_list("pk", flat=True))
+        for rule in rules
+    }
+    wanted = {pk for pks in candidates.values() for pk in pks}
+    questions = Question.objects.filter(pk__in=wanted).prefetch_related("options", "blanks")
+    return PaperPool(
+        rules=tuple(PoolRule(rule.count, rule.points_each, candidates[rule.pk]) for rule in rules),
+        questions={
+            question.pk: (question.points, bank_snapshot(question)) for question in questions
+        },
+    )
+
+
+def draw_paper(exam: Exam, rng: random.Random) -> list[tuple[int, Decimal, dict]]:
+    """Questions drawn at random for one attempt, rule by rule, each once: (question pk, points,
+    the attempt's snapshot)."""
+    pool = paper_pool(exam)
+    drawn: list[tuple[int, Decimal, dict]] = []
     taken: set[int] = set()
-    for rule in exam.rules.order_by("sort_order", "pk"):
-        ids = [pk for pk in rule.candidates().values_list("pk", flat=True) if pk not in taken]
-        if len(ids) < rule.count:
+    for rule in pool.rules:
+        pks = [pk for pk in rule.candidates if pk not in taken]
+        if len(pks) < rule.count:
             raise PaperCannotBeDrawn(_("The exam's paper cannot be drawn; tell the instructors."))
-        chosen = rng.sample(ids, rule.count)
+        chosen = rng.sample(pks, rule.count)
         taken.update(chosen)
-        questions = (
-            Question.objects.filter(pk__in=chosen).prefetch_related("options", "blanks").in_bulk()
-        )
         for pk in chosen:
-            question = questions[pk]
-            points = rule.points_each if rule.points_each is not None else question.points
+            points, snapshot = pool.questions[pk]
             drawn.append(
-                (question, points, snapshot_of(question, shuffle=exam.shuffle_options, rng=rng))
+                (
+                    pk,
+                    rule.points_each if rule.points_each is not None else points,
+                    snapshot_for_attempt(snapshot, shuffle=exam.shuffle_options, rng=rng),
+                )
             )
     return drawn
 
@@ -160,21 +227,30 @@ def draw_paper(exam: Exam, rng: random.Random) -> list[tuple[Question, Decimal, 
 
 def start_blocker(exam: Exam, *, user: User, now: datetime.datetime) -> DomainError | None:
     """Why ``user`` may not start an attempt now (an error to raise), or None."""
+    if window := _window_blocker(exam, now=now):
+        return window
+    return _learner_blocker(
+        exam,
+        user=user,
+        enrolled=_enrollments_for(exam, user).exists(),
+        attempts_used=exam.attempts.filter(user=user).exclude(status=Attempt.Status.OPEN).count(),
+    )
+
+
+def _window_blocker(exam: Exam, *, now: datetime.datetime) -> DomainError | None:
     if not exam.is_published or now < exam.opens_at:
         return ExamNotAvailable()
     if now >= exam.closes_at:
         return ExamClosed()
-    enrollments = Enrollment.objects.filter(
-        user=user, course_id=exam.course_id, status=Enrollment.Status.ACTIVE
-    )
-    if exam.cohort_id:
-        enrollments = enrollments.filter(cohort_id=exam.cohort_id)
-    if not enrollments.exists():
+    return None
+
+
+def _learner_blocker(
+    exam: Exam, *, user: User, enrolled: bool, attempts_used: int
+) -> DomainError | None:
+    if not enrolled:
         return NotEnrolledForExam()
-    if (
-        exam.attempts.filter(user=user).exclude(status=Attempt.Status.OPEN).count()
-        >= exam.max_attempts
-    ):
+    if attempts_used >= exam.max_attempts:
         return NoAttemptsLeft()
     if exam.requires_lessons_complete:
         progress = enrollment_progress(user, exam.course)
@@ -183,50 +259,85 @@ def start_blocker(exam: Exam, *, user: User, now: datetime.datetime) -> DomainEr
     return None
 
 
+def _enrollments_for(exam: Exam, user: User):
+    """The enrollments that let ``user`` sit ``exam``: active, in its class if it has one."""
+    enrollments = Enrollment.objects.filter(
+        user=user, course_id=exam.course_id, status=Enrollment.Status.ACTIVE
+    )
+    if exam.cohort_id:
+        enrollments = enrollments.filter(cohort_id=exam.cohort_id)
+    return enrollments
+
+
 def start_attempt(
     exam: Exam, *, user: User, now: datetime.datetime | None = None
 ) -> tuple[Attempt, bool]:
     """Start an attempt, or return the learner's open one (``created`` False).
 
-    Safe to repeat, from several tabs at once: the learner's enrollment row is locked while
-    deciding, and at most one open attempt per learner and exam can exist (a constraint).
-    An open attempt whose time is up is closed (and graded) first. Raises one of the
-    ``start_blocker`` errors when the learner may not start.
+    Safe to repeat, from several tabs at once: the learner's enrollment rows in the course are
+    locked while deciding, and at most one open attempt per learner and exam can exist (a
+    constraint). An open attempt whose time is up is closed (and graded) first, for good,
+    whatever follows. Raises one of the ``start_blocker`` errors when the learner may not start.
+    The paper is drawn at random for this attempt from the exam's prepared pool
+    (``paper_pool``). The attempt comes back with its questions (``attempt.paper``).
     """
     now = now or timezone.now()
-    close_overdue_attempts(exam=exam, user=user, now=now)
-    with transaction.atomic():
-        Enrollment.objects.select_for_update().filter(user=user, course_id=exam.course_id).first()
-        existing = exam.attempts.filter(user=user, status=Attempt.Status.OPEN).first()
-        if existing:
-            return existing, False
-        blocker = start_blocker(exam, user=user, now=now)
-        if blocker:
-            raise blocker
-        rng = random.Random()
-        paper = draw_paper(exam, rng)
-        deadline = min(now + datetime.timedelta(minutes=exam.time_limit_minutes), exam.closes_at)
-        number = exam.attempts.filter(user=user).count() + 1
-        try:
-            with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    exam=exam,
-                    user=user,
-                    number=number,
-                    started_at=now,
-                    deadline=deadline,
-                    max_score=sum((points for _q, points, _s in paper), Decimal(0)),
-                )
-        except IntegrityError:
-            # The same learner started in another tab a moment ago: that attempt is theirs.
-            return exam.attempts.get(user=user, status=Attempt.Status.OPEN), False
-        AttemptQuestion.objects.bulk_create(
-            AttemptQuestion(
-                attempt=attempt, question=question, position=n, points=points, snapshot=snapshot
+    while (started := _start(exam, user=user, now=now)) is None:
+        close_overdue_attempts(now=now, exam=exam, user=user)
+    return started
+
+
+@transaction.atomic
+def _start(exam: Exam, *, user: User, now: datetime.datetime) -> tuple[Attempt, bool] | None:
+    """``start_attempt``, or None when an open attempt's time is up (it is to be closed first,
+    outside this transaction, so that it stays closed when the start is refused)."""
+    enrollments = list(
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course_id=exam.course_id)
+        .only("status", "cohort_id")
+    )
+    attempts = list(exam.attempts.filter(user=user))
+    for attempt in attempts:
+        attempt.exam = exam
+        if attempt.is_open:
+            return (attempt, False) if now <= attempt.closes_at else None
+    enrolled = any(
+        e.status == Enrollment.Status.ACTIVE
+        and (not exam.cohort_id or e.cohort_id == exam.cohort_id)
+        for e in enrollments
+    )
+    blocker = _window_blocker(exam, now=now) or _learner_blocker(
+        exam, user=user, enrolled=enrolled, attempts_used=len(attempts)
+    )
+    if blocker:
+        raise blocker
+    paper = draw_paper(exam, random.Random())
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                exam=exam,
+                user=user,
+                number=len(attempts) + 1,
+                started_at=now,
+                deadline=min(
+                    now + datetime.timedelta(minutes=exam.time_limit_minutes), exam.closes_at
+                ),
+                max_score=sum((points for _q, points, _s in paper), Decimal(0)),
             )
-            for n, (question, points, snapshot) in enumerate(paper, start=1)
+    except IntegrityError:
+        # The same learner started in another tab a moment ago: that attempt is theirs.
+        return exam.attempts.get(user=user, status=Attempt.Status.OPEN), False
+    rows = AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt, question_id=question, position=n, points=points, snapshot=snapshot
         )
-        return attempt, True
+        for n, (question, points, snapshot) in enumerate(paper, start=1)
+    )
+    for row in rows:
+        row.attempt = attempt
+        row._state.fields_cache["answer"] = None  # a new paper has no answers yet
+    attempt.paper = rows
+    return attempt, True
 
 
 # --- Answering -----------------------------------------------------------------------------------
@@ -242,42 +353,101 @@ def save_answer(
 ) -> Answer:
     """Save the learner's response to one question; the last save wins. Safe to repeat.
 
-    Locks the attempt. After the deadline plus grace the attempt is closed with what was
-    saved before, and ``AttemptClosed`` is raised; a save to a closed attempt changes
-    nothing. Raises ``UnknownQuestion`` or ``InvalidAnswer`` for bad input, changing nothing.
-    With ``user``, an attempt that is not theirs raises ``Attempt.DoesNotExist`` (a 404).
+    The write is one statement that locks the attempt's row and writes only while the attempt
+    is open (``_write_answer``), so a save either commits before the attempt closes (and is
+    graded with it) or changes nothing and raises ``AttemptClosed``. After the deadline plus
+    grace the attempt is closed with what was saved before. Raises ``UnknownQuestion`` or
+    ``InvalidAnswer`` for bad input, changing nothing. With ``user``, an attempt that is not
+    theirs raises ``Attempt.DoesNotExist`` (a 404).
+
+    Exam day runs on this: one read (the question's snapshot and the attempt's state) and one
+    write, no transaction around them (bench/exam_day.py counts the statements).
     """
     attempt_id = attempt if isinstance(attempt, int) else attempt.pk
-    answer = _save_or_close(
-        attempt_id, question_id=question_id, response=response, user=user, now=now
+    now = now or timezone.now()
+    target = _answer_target(attempt_id, question_id=question_id, user=user)
+    if target is None or not target.attempt.is_open or now > target.attempt.closes_at:
+        raise _refusal(attempt_id, user=user, now=now)
+    try:
+        normalized = scoring.normalize_response(target.snapshot, response)
+    except scoring.InvalidResponse as error:
+        raise InvalidAnswer(str(error)) from None
+    if not _write_answer(target, normalized, now=now):
+        raise AttemptClosed()  # closed between the read and the write
+    return Answer(attempt_question=target, response=normalized, saved_at=now)
+
+
+def _answer_target(
+    attempt_id: int, *, question_id: int, user: User | None
+) -> AttemptQuestion | None:
+    """The attempt's question with what a save needs (its snapshot, the attempt's state and
+    deadline), in one query; None when the attempt (of ``user``) has no such question."""
+    rows = AttemptQuestion.objects.filter(attempt_id=attempt_id, question_id=question_id)
+    if user is not None:
+        rows = rows.filter(attempt__user=user)
+    return (
+        rows.select_related("attempt__exam")
+        .only(
+            "question_id",
+            "snapshot",
+            "attempt__status",
+            "attempt__deadline",
+            "attempt__exam__grace_seconds",
+        )
+        .first()
     )
-    if answer is None:
-        raise AttemptClosed()
-    return answer
+
+
+def _write_answer(target: AttemptQuestion, response, *, now: datetime.datetime) -> bool:
+    """Insert or replace the answer, in one statement, only while the attempt is open; False
+    when it was closed. On PostgreSQL the statement locks the attempt's row (``FOR NO KEY
+    UPDATE``) like a save always has: a save waiting for a submit or the sweep to commit then
+    sees the attempt closed and writes nothing, and a close waiting for a save grades it. SQLite
+    runs one writing statement at a time."""
+    quote = connection.ops.quote_name
+    lock = (
+        connection.ops.for_update_sql(no_key=True)
+        if connection.features.has_select_for_no_key_update
+        else ""
+    )
+    sql = (
+        f"INSERT INTO {quote(Answer._meta.db_table)} "
+        "(attempt_question_id, response, saved_at, feedback) "
+        f"SELECT %s, %s, %s, %s FROM {quote(Attempt._meta.db_table)} "
+        f"WHERE id = %s AND status = %s {lock} "
+        "ON CONFLICT (attempt_question_id) DO UPDATE "
+        "SET response = excluded.response, saved_at = excluded.saved_at"
+    )
+
+    def value(field: str, raw):
+        return cast(models.Field, Answer._meta.get_field(field)).get_db_prep_save(raw, connection)
+
+    params = [
+        target.pk,
+        value("response", response),
+        value("saved_at", now),
+        "",
+        target.attempt_id,
+        Attempt.Status.OPEN,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 @transaction.atomic
-def _save_or_close(attempt_id: int, *, question_id: int, response, user, now) -> Answer | None:
+def _refusal(attempt_id: int, *, user: User | None, now: datetime.datetime) -> DomainError:
+    """Why a save to this attempt is refused, under the attempt's lock: closed, time up (then it
+    is closed here, with what was saved before), or no such question. Raises
+    ``Attempt.DoesNotExist`` when the attempt is not (``user``'s)."""
     attempts = Attempt.objects.select_for_update().select_related("exam")
     attempt = attempts.get(pk=attempt_id, **({"user": user} if user is not None else {}))
-    now = now or timezone.now()  # read under the lock: the deadline is judged as of the save
     if not attempt.is_open:
-        return None
+        return AttemptClosed()
     if now > attempt.closes_at:
         _close(attempt, reason=Attempt.CloseReason.TIME_UP, now=now)
-        return None
-    attempt_question = attempt.questions.filter(question_id=question_id).first()
-    if attempt_question is None:
-        raise UnknownQuestion()
-    try:
-        normalized = scoring.normalize_response(attempt_question.snapshot, response)
-    except scoring.InvalidResponse as error:
-        raise InvalidAnswer(str(error)) from None
-    answer, _created = Answer.objects.update_or_create(
-        attempt_question=attempt_question, defaults={"response": normalized, "saved_at": now}
-    )
-    answer.attempt_question = attempt_question  # the caller reads it; no need to fetch it again
-    return answer
+        return AttemptClosed()
+    return UnknownQuestion()
 
 
 # --- Closing and grading -------------------------------------------------------------------------
