@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.exam_day import DEFAULT_DB, django_env, reset_database  # noqa: E402
+from bench.stack import DEFAULT_DB, django_env, reset_database  # noqa: E402
 
 
 def timeline(

@@ -21,58 +21,20 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/party_school_bench"
+sys.path.insert(0, str(ROOT))
 
-
-def reset_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = [
-        "psql",
-        "-q",
-        "-h",
-        parts.hostname or "127.0.0.1",
-        "-p",
-        str(parts.port or 5432),
-        "-U",
-        parts.username or "postgres",
-        "-d",
-        "postgres",
-    ]
-    subprocess.run([*admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
-    subprocess.run([*admin, "-c", f"CREATE DATABASE {name}"], check=True)
-
-
-def _signing_key() -> str:
-    """A key for this run: with DEBUG off the project refuses to make one up, and the demo
-    school it seeds issues certificates."""
-    return (
-        Ed25519PrivateKey.generate()
-        .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-        .decode()
-    )
-
-
-def django_env(database_url: str) -> dict:
-    return {
-        "CERTIFICATE_SIGNING_KEY": _signing_key(),
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-
+from bench.stack import (  # noqa: E402
+    DEFAULT_DB,
+    django_env,
+    fresh_database,
+    percentile,
+    prepare,
+    start_server,
+)
 
 SETUP = """
 import django, json, sys
@@ -142,64 +104,6 @@ def learner(base: str, token: str, exam: int, delay: float, recorder: Recorder) 
                 )
         time.sleep(random.uniform(0.0, 0.2))  # a person reads a little between answers
     recorder.call("submit", session, "POST", f"{base}/api/v1/attempts/{attempt['id']}/submit/")
-
-
-def fresh_database(python: str, env: dict, database_url: str) -> None:
-    """An empty database at ``database_url``, migrated."""
-    reset_database(database_url)
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-
-
-def prepare(python: str, env: dict, setup: str, learners: int) -> dict:
-    """Run the ``setup`` script (Django set up, ``learners`` as its argument) and return the
-    JSON its last line prints."""
-    done = subprocess.run(
-        [python, "-c", setup, str(learners)],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "school.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def start_server(python: str, env: dict, *, port: int, workers: int, threads: int):
-    """gunicorn serving the site on ``port``, once it answers; the caller stops it. With DEBUG
-    off the pages need the collected static files and their manifest."""
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "school.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(150):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz/", timeout=10)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    return server
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.exam_day import (  # noqa: E402
+from bench.stack import (  # noqa: E402
     DEFAULT_DB,
     django_env,
     fresh_database,

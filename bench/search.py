@@ -25,7 +25,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.exam_day import DEFAULT_DB, django_env, percentile, reset_database, start_server  # noqa: E402
+from bench.stack import DEFAULT_DB, django_env, percentile, reset_database, start_server  # noqa: E402
 
 FIRST = "发展党员"
 QUERIES = [
