@@ -8,6 +8,7 @@ subprocess with Django set up, between the load runs, never during one.
     python -m bench.exam_day_db check-closed attempts.json
     python -m bench.exam_day_db sql-counts 3001
     python -m bench.exam_day_db hasher
+    python -m bench.exam_day_db page-sessions 32
     python -m bench.exam_day_db serve      # the same commands, a JSON list a line on stdin
 
 Each prints one JSON document on its last line.
@@ -23,6 +24,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import get_hasher  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -31,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import issue_token  # noqa: E402
-from courses.models import Answer, Attempt, Exam  # noqa: E402
+from courses.models import Answer, Attempt, Exam, LessonPage  # noqa: E402
 
 
 def the_exam() -> Exam:
@@ -171,6 +173,23 @@ def sql_counts(first_spare: str) -> dict:
     }
 
 
+def page_sessions(count: str) -> dict:
+    """Signed-in sessions of learner0001 … learner<count> (as the site's log-in leaves them,
+    without the password hash), a lesson of the exam's course that they study, and the
+    address of the same lesson for a visitor who is not logged in."""
+    lesson = LessonPage.objects.live().child_of(the_exam().course).order_by("path").first()
+    cookies = []
+    for user in learners(1, int(count)):
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return {
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "sessions": cookies,
+        "lesson": lesson.url,
+    }
+
+
 def hasher() -> dict:
     """The password hasher and what one hash costs here (a log-in checks one)."""
     chosen = get_hasher()
@@ -202,6 +221,7 @@ COMMANDS = {
     "check-closed": check_closed,
     "sql-counts": sql_counts,
     "hasher": hasher,
+    "page-sessions": page_sessions,
 }
 
 

@@ -56,8 +56,17 @@ async def fetch(
         return response.status, await response.read()
 
 
-def _failure(error: BaseException) -> str:
-    return "timeout" if isinstance(error, TimeoutError) else type(error).__name__
+async def _send(
+    session: aiohttp.ClientSession, call: Call, loop: asyncio.AbstractEventLoop
+) -> tuple[float, str, float]:
+    """Make one call: when it went out, how it went (a timeout or a broken connection is an
+    outcome too, not an exception), and when it was answered."""
+    sent = loop.time()
+    try:
+        outcome = await call(session)
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        outcome = "timeout" if isinstance(error, TimeoutError) else type(error).__name__
+    return sent, outcome, loop.time()
 
 
 @dataclass
@@ -152,12 +161,7 @@ async def _open_loop(session, plan, loop, tally, *, measure_from, drain, max_lag
     measured_start = start + measure_from
 
     async def one(call: Call, due: float) -> None:
-        sent = loop.time()
-        try:
-            outcome = await call(session)
-        except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            outcome = _failure(error)
-        done = loop.time()
+        sent, outcome, done = await _send(session, call, loop)
         if due >= measured_start:
             tally.add(done - due, sent - due, outcome, done)
 
@@ -196,12 +200,7 @@ async def closed_loop(
     async def client() -> None:
         while loop.time() < end:
             call = next_call(next(counter))
-            sent = loop.time()
-            try:
-                outcome = await call(session)
-            except (TimeoutError, aiohttp.ClientError, OSError) as error:
-                outcome = _failure(error)
-            done = loop.time()
+            sent, outcome, done = await _send(session, call, loop)
             tally.add(done - sent, 0.0, outcome, done)
 
     await asyncio.gather(*(client() for _ in range(clients)))

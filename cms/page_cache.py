@@ -7,12 +7,13 @@ page is never cached. Django's cache keys carry the active language, and a page 
 cookie is not kept.
 
 The cache is emptied when the site changes: a page published, unpublished, moved or deleted,
-or the school's settings saved (the receivers below). Anything
-else a page shows from outside the page tree is at most ``PAGE_CACHE_SECONDS`` old.
+or the school's settings saved (the receivers below): at once, and again once the change
+commits, since a page rendered in between by another request may still show the site as it
+was. Anything else a page shows from outside the page tree is at most ``PAGE_CACHE_SECONDS``
+old.
 """
 
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail import views as wagtail_views
@@ -21,6 +22,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtailcache.cache import cache_page, clear_cache
 
 from cms.models import SchoolSettings
+from cms.transactions import clear_now_and_on_commit
 
 cached_serve = cache_page(wagtail_views.serve)
 
@@ -42,18 +44,11 @@ def clear_page_cache() -> None:
     clear_cache()
 
 
-def _clear_after_commit() -> None:
-    """Now, and again once the change commits: a page rendered in between by another request
-    may still show the site as it was."""
-    clear_page_cache()
-    transaction.on_commit(clear_page_cache)
-
-
 @receiver(page_published, dispatch_uid="cms.page_cache.published")
 @receiver(page_unpublished, dispatch_uid="cms.page_cache.unpublished")
 @receiver(post_page_move, dispatch_uid="cms.page_cache.moved")
 def clear_on_page_change(sender, **kwargs) -> None:
-    _clear_after_commit()
+    clear_now_and_on_commit(clear_page_cache)
 
 
 @receiver(post_delete, dispatch_uid="cms.page_cache.deleted")
@@ -61,4 +56,4 @@ def clear_on_page_change(sender, **kwargs) -> None:
 def clear_on_delete_or_settings(sender, **kwargs) -> None:
     deleted_page = kwargs.get("signal") is post_delete and issubclass(sender, Page)
     if deleted_page or sender is SchoolSettings:
-        _clear_after_commit()
+        clear_now_and_on_commit(clear_page_cache)

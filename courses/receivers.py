@@ -1,9 +1,9 @@
 """Side effects of changes to the question banks and exams (plain signals: only caches)."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cms.transactions import clear_now_and_on_commit
 from courses.models import Exam, ExamRule, FillBlank, Question, QuestionBank, QuestionOption
 from courses.services.exams import forget_paper_pools
 
@@ -18,5 +18,4 @@ def forget_paper_pools_on_change(sender, **kwargs) -> None:
     change commits, since a pool prepared in between by another process read the questions as
     they were before it."""
     if sender in PAPER_SOURCES:
-        forget_paper_pools()
-        transaction.on_commit(forget_paper_pools)
+        clear_now_and_on_commit(forget_paper_pools)

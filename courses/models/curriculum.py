@@ -1,6 +1,7 @@
 """The curriculum: the course catalogue, courses and lessons (Wagtail pages)."""
 
 from django import forms
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -217,7 +218,22 @@ class LessonPage(ChineseSearchable, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Live lessons, and this one even as a draft, so an editor's preview has its place too.
+        if getattr(request, "is_preview", False):
+            context["lesson_nav"] = self.lesson_nav(request)
+        else:
+            # The same for every reader until a page is published, unpublished, moved or
+            # deleted, which empties the page cache (cms/page_cache.py).
+            key = f"lesson-nav:{self.pk}"
+            context["lesson_nav"] = caches["pages"].get(key)
+            if context["lesson_nav"] is None:
+                context["lesson_nav"] = self.lesson_nav(request)
+                caches["pages"].set(key, context["lesson_nav"])
+        return context
+
+    def lesson_nav(self, request) -> dict:
+        """Where the lesson stands in its course: the course, its number among the live
+        lessons (this one counted even as a draft, so an editor's preview has its place too),
+        and the lessons before and after it, as titles and addresses."""
         siblings = list(
             LessonPage.objects.sibling_of(self)
             .filter(models.Q(live=True) | models.Q(pk=self.pk))
@@ -225,11 +241,14 @@ class LessonPage(ChineseSearchable, Page):
             .only("pk", "title", "url_path", "path")
         )
         position = next(i for i, lesson in enumerate(siblings) if lesson.pk == self.pk)
-        context.update(
-            course=self.course,
-            lesson_number=position + 1,
-            lesson_count=len(siblings),
-            previous_lesson=siblings[position - 1] if position > 0 else None,
-            next_lesson=siblings[position + 1] if position + 1 < len(siblings) else None,
-        )
-        return context
+
+        def link(page) -> dict | None:
+            return page and {"title": page.title, "url": page.get_url(request)}
+
+        return {
+            "course": link(self.course),
+            "number": position + 1,
+            "count": len(siblings),
+            "previous": link(siblings[position - 1] if position > 0 else None),
+            "next": link(siblings[position + 1] if position + 1 < len(siblings) else None),
+        }

@@ -1,4 +1,5 @@
 from django import template
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,12 +21,7 @@ def main_menu(context) -> list[dict]:
     language = get_language() or ""
     current_path = request.path
     items = [{"title": _("Home"), "url": "/", "active": current_path == "/"}]
-    pages = site.root_page.get_children().live().in_menu()
-    if language.startswith("en"):
-        pages = pages.specific()  # the English labels live on the page types (a query per type)
-    for page in pages:
-        url = page.get_url(request=request)
-        title = page.menu_title(language) if hasattr(page, "menu_title") else page.title
+    for title, url in _menu_pages(site, language, request):
         items.append({"title": title, "url": url, "active": current_path.startswith(url)})
     if request.user.is_authenticated:
         for title, url in (
@@ -34,6 +30,27 @@ def main_menu(context) -> list[dict]:
         ):
             items.append({"title": title, "url": url, "active": current_path == url})
     return items
+
+
+def _menu_pages(site: Site, language: str, request) -> list[tuple[str, str]]:
+    """The titles and addresses of the home page's live children shown in menus, kept in the
+    page cache: publishing, unpublishing, moving or deleting a page empties it
+    (cms/page_cache.py)."""
+    key = f"main-menu:{site.pk}:{language}"
+    pages = caches["pages"].get(key)
+    if pages is None:
+        children = site.root_page.get_children().live().in_menu()
+        if language.startswith("en"):
+            children = children.specific()  # the English labels live on the page types
+        pages = [
+            (
+                page.menu_title(language) if hasattr(page, "menu_title") else page.title,
+                page.get_url(request=request),
+            )
+            for page in children
+        ]
+        caches["pages"].set(key, pages)
+    return pages
 
 
 @register.simple_tag(takes_context=True)

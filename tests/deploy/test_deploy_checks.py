@@ -13,33 +13,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.core import checks
 
 from school.deploy_checks import shared_cache_and_broker
+from tests.school.test_env import production
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = "redis://127.0.0.1:6379/0"
+REDIS = "redis://127.0.0.1:6379/0"  # production()'s REDIS_URL
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
 # Variables the suite may run with that would leak into a variant.
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "MEDIA_STORAGE"}
-
-
-def production(tmp_path, **overrides: str) -> dict[str, str]:
-    """The variables a production site sets (README, Configuration; deploy/OPERATIONS.md)."""
-    return {
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-production-secret-with-enough-entropy-0123456789abcdef",
-        "ALLOWED_HOSTS": "dangxiao.example.edu.cn",
-        "CSRF_TRUSTED_ORIGINS": "https://dangxiao.example.edu.cn",
-        "SITE_URL": "https://dangxiao.example.edu.cn",
-        "TRUSTED_PROXIES": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        "REDIS_URL": REDIS,
-        "CERTIFICATE_SIGNING_KEY": settings.CERTIFICATE_SIGNING_KEY,
-        **overrides,
-    }
 
 
 def environment(variables: dict[str, str]) -> dict[str, str]:
@@ -143,6 +127,24 @@ def test_development_is_not_checked(settings):
     assert shared_cache_and_broker(None) == []
 
 
+def test_without_redis_production_gets_the_error_not_the_warning_too(production_settings):
+    """school.W001 (tasks in process, no beat) would repeat the cause school.E001 names."""
+    production_settings.REDIS_URL = None
+    found = ids(checks.run_checks(include_deployment_checks=True))
+    assert "school.E001" in found
+    assert "school.W001" not in found
+
+
+def test_without_redis_development_gets_the_warning(settings):
+    """With DEBUG on nothing refuses the missing Redis: the warning is all `check --deploy`
+    says of the background work that will not run."""
+    settings.DEBUG = True
+    settings.REDIS_URL = None
+    found = ids(checks.run_checks(include_deployment_checks=True))
+    assert "school.W001" in found
+    assert "school.E001" not in found
+
+
 def test_the_check_is_registered_for_deployment(production_settings):
     production_settings.CACHES = LOCMEM
     assert "school.E002" in ids(checks.run_checks(include_deployment_checks=True))
@@ -160,6 +162,7 @@ def test_check_deploy_fails_on_production_settings_without_redis(tmp_path):
     assert result.returncode != 0
     assert "school.E001" in result.stderr
     assert "school.E002" not in result.stderr  # one cause, one error
+    assert "school.W001" not in result.stdout + result.stderr  # and no warning for it either
 
 
 def test_check_deploy_passes_production_settings_with_redis(tmp_path):

@@ -84,3 +84,16 @@ def test_a_course_page_says_whom_it_is_for(client, english_names):
     html = client.get("/courses/activists/").content.decode()
     row = html[html.index("<dt>培训对象</dt>") :]
     assert strip_tags(row[: row.index("</dd>")]) == "培训对象入党积极分子"  # not 入党积极分子培训
+
+
+def test_the_menu_follows_a_page_published_into_it_and_taken_out(client, english_names, learner):
+    """The menu's pages are kept in the page cache; publishing and unpublishing empty it."""
+    client.force_login(learner)
+    assert "党建动态" in menu(client)
+    news = NewsIndexPage.objects.get(slug="news")
+    news.unpublish()
+    assert "党建动态" not in menu(client)
+    news.save_revision().publish()
+    news.title = "党建新闻"
+    news.save_revision().publish()
+    assert menu(client) == ["首页", "党建新闻", "我的学习", "我的发展"]
