@@ -239,24 +239,22 @@ class LessonStudy:
     completed: bool
 
 
-def lesson_study(user, lesson: LessonPage) -> LessonStudy | None:
-    """The learner's progress in ``lesson`` if they are actively enrolled in its course, else None."""
-    enrollment = (
-        Enrollment.objects.filter(
-            user=user,
-            status=Enrollment.Status.ACTIVE,
-            course__in=CoursePage.objects.parent_of(lesson),
-        )
-        .select_related("course")
-        .first()
-    )
+def lesson_study(
+    user, *, lesson_id: int, course_id: int, min_study_minutes: int
+) -> LessonStudy | None:
+    """The learner's progress in a lesson (of ``course_id``, to be studied for
+    ``min_study_minutes``) if they are actively enrolled in its course, else None. Two queries
+    by key: the lesson page asks for it for every signed-in reader."""
+    enrollment = Enrollment.objects.filter(
+        user=user, status=Enrollment.Status.ACTIVE, course_id=course_id
+    ).first()
     if enrollment is None:
         return None
-    row = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    row = LessonProgress.objects.filter(user=user, lesson_id=lesson_id).first()
     return LessonStudy(
         enrollment=enrollment,
         studied_ms=row.studied_ms if row else 0,
-        required_ms=lesson.min_study_minutes * 60_000,
+        required_ms=min_study_minutes * 60_000,
         video_watched_ms=row.video_watched_ms if row else 0,
         completed=bool(row and row.completed_at),
     )

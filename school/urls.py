@@ -10,7 +10,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.admin_views import AccountView
-from cms.page_cache import cached_serve
+from cms.page_cache import serve as serve_page
 from courses import views as course_views
 from membership import views as membership_views
 from school import views
@@ -58,9 +58,10 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's pages, served from the page cache to visitors who are not logged in
+# Wagtail's pages, served from the page cache to visitors who are not logged in and, for the
+# page types that allow it, kept once for signed-in readers and filled in for each
 # (cms/page_cache.py); Wagtail's own patterns after them for its _util views.
 urlpatterns += [
-    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", cached_serve, name="wagtail_serve"),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", serve_page, name="wagtail_serve"),
     path("", include(wagtail_urls)),
 ]

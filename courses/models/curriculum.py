@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.template.loader import get_template
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -196,8 +197,25 @@ class LessonPage(ChineseSearchable, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
+    # Every signed-in reader gets the lesson as a visitor does, with their own study time
+    # filled in (cms/page_cache.py).
+    shared_with_signed_in_readers = True
+
     class Meta:
         verbose_name = _("lesson")
+
+    def reader_facts(self) -> dict:
+        """What filling in a reader's part of the page needs (``reader_regions``)."""
+        return {
+            "lesson_id": self.pk,
+            "course_id": self.course.pk,
+            "min_study_minutes": self.min_study_minutes,
+        }
+
+    @classmethod
+    def reader_regions(cls, context: dict) -> dict[str, str]:
+        """The reader's own parts of the page: their study of the lesson."""
+        return {"study": get_template("courses/includes/lesson_study.html").render(context)}
 
     def clean(self):
         super().clean()
@@ -247,6 +265,7 @@ class LessonPage(ChineseSearchable, Page):
 
         return {
             "course": link(self.course),
+            "course_id": self.course.pk,
             "number": position + 1,
             "count": len(siblings),
             "previous": link(siblings[position - 1] if position > 0 else None),

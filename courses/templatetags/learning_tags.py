@@ -28,10 +28,15 @@ def my_certificate(context, course):
 
 
 @register.simple_tag(takes_context=True)
-def my_study(context, lesson):
-    """The signed-in learner's study of ``lesson`` (None when they are not enrolled in its course)."""
+def my_study(context, lesson_id: int, course_id: int, min_study_minutes: int):
+    """The signed-in learner's study of the lesson (None when they are not enrolled in its
+    course)."""
     user = context["request"].user
-    return lesson_study(user, lesson) if user.is_authenticated else None
+    if not user.is_authenticated:
+        return None
+    return lesson_study(
+        user, lesson_id=lesson_id, course_id=course_id, min_study_minutes=min_study_minutes
+    )
 
 
 @register.simple_tag

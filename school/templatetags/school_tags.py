@@ -12,8 +12,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
-    """The main navigation: the home page, its live children marked "show in menus" (each with
-    its English menu label in the English interface), then the learner's own pages."""
+    """The main navigation: the home page and its live children marked "show in menus" (each
+    with its English menu label in the English interface). The signed-in reader's own pages
+    follow (``reader_menu``)."""
     request = context["request"]
     site = Site.find_for_request(request)
     if site is None:
@@ -23,13 +24,22 @@ def main_menu(context) -> list[dict]:
     items = [{"title": _("Home"), "url": "/", "active": current_path == "/"}]
     for title, url in _menu_pages(site, language, request):
         items.append({"title": title, "url": url, "active": current_path.startswith(url)})
-    if request.user.is_authenticated:
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def reader_menu(context) -> list[dict]:
+    """The signed-in reader's own pages at the end of the main navigation (none for a visitor)."""
+    request = context["request"]
+    if not request.user.is_authenticated:
+        return []
+    return [
+        {"title": title, "url": url, "active": request.path == url}
         for title, url in (
             (_("My learning"), reverse("learning:mine")),
             (_("My development"), reverse("my-development")),
-        ):
-            items.append({"title": title, "url": url, "active": current_path == url})
-    return items
+        )
+    ]
 
 
 def _menu_pages(site: Site, language: str, request) -> list[tuple[str, str]]:
