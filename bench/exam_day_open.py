@@ -831,12 +831,22 @@ SUBJECTS = {
 SCENARIO_SUBJECTS = {"capacity": "save", "pages": "lesson, signed in"}
 
 
+def _which_run(config: dict) -> str:
+    if config["quick"]:
+        return "quick smoke run"
+    chosen = config["scenarios"].split(",")
+    everything = parse_args([]).scenarios.split(",")
+    if set(everything) <= set(chosen):
+        return "full suite"
+    return f"scenarios {', '.join(chosen)}, {config['examinees']} examinees"
+
+
 def markdown(results: dict) -> str:
     config = results["config"]
     out = [
         "# Exam day at scale: results",
         "",
-        f"Measured by `bench/exam_day_open.py` ({'quick smoke run' if config['quick'] else 'full suite'}) "
+        f"Measured by `bench/exam_day_open.py` ({_which_run(config)}) "
         f"on {results['date']} at commit `{results['git']['commit'][:10]}`"
         f"{' (with uncommitted changes)' if results['git']['dirty'] else ''}: "
         f"{config['server_label']}, PostgreSQL and Redis, the open-loop generator in one process "

@@ -32,7 +32,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -135,19 +134,6 @@ def _may_use_admin(user) -> bool:
         allowed = user.has_perm("wagtailadmin.access_admin")
         caches["default"].set(key, allowed, EDITOR_SECONDS)
     return allowed
-
-
-class RedisPageCache(RedisCache):
-    """Django's Redis cache whose ``clear`` deletes only this alias's keys (its KEY_PREFIX),
-    not the whole Redis database the other aliases, the sessions and the broker share."""
-
-    def clear(self) -> bool:
-        client = self._cache.get_client(None, write=True)
-        pattern = self.make_key("*")
-        keys = list(client.scan_iter(match=pattern, count=500))
-        for start in range(0, len(keys), 500):
-            client.delete(*keys[start : start + 500])
-        return True
 
 
 def clear_page_cache() -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import TypeVar
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Q, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
 from wagtail.search.models import IndexEntry
 
@@ -232,7 +232,6 @@ def enrollment_progress(user, course: CoursePage) -> EnrollmentProgress | None:
 class LessonStudy:
     """A learner's study of one lesson, for the lesson page."""
 
-    enrollment: Enrollment
     studied_ms: int
     required_ms: int
     video_watched_ms: int
@@ -243,20 +242,26 @@ def lesson_study(
     user, *, lesson_id: int, course_id: int, min_study_minutes: int
 ) -> LessonStudy | None:
     """The learner's progress in a lesson (of ``course_id``, to be studied for
-    ``min_study_minutes``) if they are actively enrolled in its course, else None. Two queries
-    by key: the lesson page asks for it for every signed-in reader."""
-    enrollment = Enrollment.objects.filter(
-        user=user, status=Enrollment.Status.ACTIVE, course_id=course_id
-    ).first()
-    if enrollment is None:
+    ``min_study_minutes``) if they are actively enrolled in its course, else None. One query:
+    the lesson page asks for it for every signed-in reader."""
+    progress = LessonProgress.objects.filter(user=user, lesson_id=lesson_id)
+    found = (
+        Enrollment.objects.filter(user=user, course_id=course_id, status=Enrollment.Status.ACTIVE)
+        .annotate(
+            studied_ms=Subquery(progress.values("studied_ms")[:1]),
+            video_watched_ms=Subquery(progress.values("video_watched_ms")[:1]),
+            completed_at=Subquery(progress.values("completed_at")[:1]),
+        )
+        .values("studied_ms", "video_watched_ms", "completed_at")[:1]
+    )
+    row = next(iter(found), None)
+    if row is None:
         return None
-    row = LessonProgress.objects.filter(user=user, lesson_id=lesson_id).first()
     return LessonStudy(
-        enrollment=enrollment,
-        studied_ms=row.studied_ms if row else 0,
+        studied_ms=row["studied_ms"] or 0,
         required_ms=min_study_minutes * 60_000,
-        video_watched_ms=row.video_watched_ms if row else 0,
-        completed=bool(row and row.completed_at),
+        video_watched_ms=row["video_watched_ms"] or 0,
+        completed=row["completed_at"] is not None,
     )
 
 

@@ -145,7 +145,7 @@ CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "school.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "school",
         }
@@ -157,9 +157,7 @@ else:
 # page shows from outside the page tree (the school's settings are cleared on save too).
 CACHES["pages"] = {
     "BACKEND": (
-        "cms.page_cache.RedisPageCache"
-        if REDIS_URL
-        else "django.core.cache.backends.locmem.LocMemCache"
+        "school.cache.RedisCache" if REDIS_URL else "django.core.cache.backends.locmem.LocMemCache"
     ),
     "LOCATION": REDIS_URL or "pages",
     "KEY_PREFIX": "pages",

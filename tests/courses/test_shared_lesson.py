@@ -100,8 +100,8 @@ def test_a_shared_lesson_costs_the_readers_own_queries_only(
     readers["王思远"].get(lesson.url)
     client = readers["赵一鸣"]
     client.get(lesson.url)  # whether the reader may use the admin is looked up once a minute
-    # The session, the user, the enrollment and the lesson's progress.
-    with django_assert_max_num_queries(4):
+    # The session, the user, and the enrollment with the lesson's progress.
+    with django_assert_max_num_queries(3):
         assert client.get(lesson.url).status_code == 200
 
 
