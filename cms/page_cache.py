@@ -109,6 +109,9 @@ def _shareable_rendering(request, path) -> dict:
     ):
         return {"html": None}
     reader = request.user
+    # A CSRF token in the page would be this reader's (masked, but unmasked in a moment) and
+    # would go to every other reader: a page whose public rendering asks for one is not kept.
+    csrf_used_before = request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", False)
     request.user = AnonymousUser()
     try:
         response = wagtail_views.serve(request, path)
@@ -116,7 +119,9 @@ def _shareable_rendering(request, path) -> dict:
             response.render()
     finally:
         request.user = reader
-    if response.status_code != 200 or response.cookies:
+        asked_for_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = csrf_used_before or asked_for_csrf
+    if response.status_code != 200 or response.cookies or asked_for_csrf:
         return {"html": None}
     return {
         "html": response.content.decode(response.charset),

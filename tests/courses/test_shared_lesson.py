@@ -152,3 +152,24 @@ def test_only_lessons_are_shared(readers, site_pages):
     client.get(site_pages.course.url)  # the first page shown creates the school's settings
     client.get(site_pages.course.url)
     assert kept(site_pages.course) == {"html": None}
+
+
+def test_a_page_whose_public_rendering_asks_for_a_csrf_token_is_not_kept(
+    readers, lesson, settings, tmp_path
+):
+    """Were a lesson's public rendering to hold a form with a CSRF token, the token would be
+    the first reader's, sent to everyone: such a page is rendered in full for each reader."""
+    templates = tmp_path / "templates" / "courses"
+    templates.mkdir(parents=True)
+    original = (settings.BASE_DIR / "templates" / "courses" / "lesson_page.html").read_text()
+    form = '<form method="post">{% csrf_token %}</form>{% endblock %}'
+    (templates / "lesson_page.html").write_text(original.rsplit("{% endblock %}", 1)[0] + form)
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    first = readers["王思远"].get(lesson.url)
+    assert kept(lesson) == {"html": None}
+    second = readers["赵一鸣"].get(lesson.url)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first.content.decode()) and token.search(second.content.decode())
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
